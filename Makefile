@@ -1,0 +1,58 @@
+# Everything a developer runs. `make run` and `make test` set up whatever is missing first.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+STAMP := $(VENV)/.installed-stamp
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test lint format translations translations-update db-upgrade demo-data clean
+
+# Fall back to python3 when python3.11 is not on PATH under that name.
+ifeq (, $(shell command -v $(PYTHON) 2>/dev/null))
+PYTHON := python3
+endif
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## translations: compile the .po catalogs into the .mo files the site reads
+translations: $(STAMP)
+	$(FLASK) translate compile
+
+## translations-update: extract strings from code and templates and merge them into every catalog
+translations-update: $(STAMP)
+	$(FLASK) translate update
+
+## db-upgrade: bring the database schema up to date (SQLite file in instance/ by default)
+db-upgrade: $(STAMP)
+	$(FLASK) db upgrade
+
+## demo-data: load demo sites and accounts if the database has no accounts yet
+demo-data: db-upgrade
+	$(FLASK) demo load
+
+## run: set everything up and serve the site with demo data on http://127.0.0.1:5000
+run: translations demo-data
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+## lint: check style with ruff
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+## format: fix style with ruff
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## test: set everything up, check style and run the whole test suite
+test: translations lint
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) instance/*.sqlite* .pytest_cache
+	find translations -name '*.mo' -delete

@@ -1,0 +1,110 @@
+"""Mentoring-and-placement marketplace for integration programmes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, has_request_context, request
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from marketplace.accounts.models import User
+from marketplace.auth.forms import LogoutForm
+from marketplace.authz import enforce_access
+from marketplace.cli import register_cli
+from marketplace.config import load_config
+from marketplace.db import configure_sqlite_engine
+from marketplace.errors import register_error_handlers
+from marketplace.extensions import (
+    babel,
+    bootstrap,
+    compress,
+    csrf,
+    db,
+    limiter,
+    login_manager,
+    migrate,
+)
+from marketplace.i18n import LANGUAGES, format_site_datetime, select_locale, select_timezone
+from marketplace.navigation import visible_menu
+from marketplace.security import register_security_headers
+from marketplace.statuses import status_colour, status_label
+
+MIGRATIONS_DIRECTORY = str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, template_folder="../templates", instance_relative_config=True)
+    app.config.update(load_config(app.instance_path))
+    if config:
+        app.config.update(config)
+    if app.config["PROXY_FIX_X_FOR"]:
+        hops = app.config["PROXY_FIX_X_FOR"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    register_extensions(app)
+    register_blueprints(app)
+    register_request_hooks(app)
+    register_error_handlers(app)
+    register_cli(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite_engine(db.engine)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIRECTORY)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    limiter.init_app(app)
+    compress.init_app(app)
+    bootstrap.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(load_active_user)
+
+
+def load_active_user(user_id: str) -> User | None:
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    # A deactivated account's open sessions stop working at once.
+    return user if user is not None and user.is_active else None
+
+
+def register_blueprints(app: Flask) -> None:
+    from marketplace.audit import bp as audit_bp
+    from marketplace.auth import bp as auth_bp
+    from marketplace.mail import bp as mail_bp
+    from marketplace.main import bp as main_bp
+
+    for blueprint in (main_bp, auth_bp, audit_bp, mail_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_request_hooks(app: Flask) -> None:
+    app.before_request(enforce_access)
+    register_security_headers(app)
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+    app.jinja_env.globals.update(
+        format_site_datetime=format_site_datetime,
+        status_label=status_label,
+        status_colour=status_colour,
+    )
+
+    @app.context_processor
+    def layout_context():
+        if not has_request_context():
+            return {}  # e-mails rendered by a command have no layout to fill
+        return {
+            "languages": LANGUAGES,
+            "current_locale": str(get_locale()),
+            "menu": visible_menu(),
+            "logout_form": LogoutForm(),
+            "request_path": request.full_path.rstrip("?"),
+        }

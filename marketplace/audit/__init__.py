@@ -1,0 +1,7 @@
+"""The audit log: who did what to which object, when and from where."""
+
+from flask import Blueprint
+
+bp = Blueprint("audit", __name__, url_prefix="/audit")
+
+from marketplace.audit import routes  # noqa: E402,F401

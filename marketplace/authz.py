@@ -1,0 +1,91 @@
+"""Who may use which view, declared on every view and enforced in one place.
+
+Each view states its audience with ``@public``, ``@signed_in`` or ``@roles_required(...)``.
+``enforce_access`` runs before every request and refuses any endpoint that declares nothing, so a
+forgotten declaration fails closed; a test walks the URL map so it also fails loudly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import Flask, abort, current_app, request
+from flask_login import current_user
+
+from marketplace.accounts.roles import Role
+from marketplace.extensions import db, login_manager
+
+# Endpoints served by Flask and extensions themselves: static files only.
+EXEMPT_ENDPOINTS = frozenset({"static", "bootstrap.static"})
+
+
+@dataclass(frozen=True)
+class AccessRule:
+    signed_in: bool
+    roles: frozenset[Role] = frozenset()
+
+    def allows(self, user) -> bool:
+        if not self.signed_in:
+            return True
+        if not user.is_authenticated:
+            return False
+        return not self.roles or user.has_role(*self.roles)
+
+
+PUBLIC = AccessRule(signed_in=False)
+SIGNED_IN = AccessRule(signed_in=True)
+
+
+def _declare(rule: AccessRule) -> Callable:
+    def decorator(view: Callable) -> Callable:
+        view.access_rule = rule
+        return view
+
+    return decorator
+
+
+public = _declare(PUBLIC)
+signed_in = _declare(SIGNED_IN)
+
+
+def roles_required(*roles: Role) -> Callable:
+    if not roles:
+        raise ValueError("roles_required needs at least one role")
+    return _declare(AccessRule(signed_in=True, roles=frozenset(roles)))
+
+
+def access_rule_for(app: Flask, endpoint: str) -> AccessRule | None:
+    view = app.view_functions.get(endpoint)
+    return getattr(view, "access_rule", None)
+
+
+def undeclared_endpoints(app: Flask) -> list[str]:
+    return sorted(
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint not in EXEMPT_ENDPOINTS and access_rule_for(app, rule.endpoint) is None
+    )
+
+
+def enforce_access():
+    endpoint = request.endpoint
+    if endpoint is None or endpoint in EXEMPT_ENDPOINTS:
+        return None
+    rule = access_rule_for(current_app, endpoint)
+    if rule is None:
+        current_app.logger.error("Endpoint %s declares no access rule; refusing", endpoint)
+        abort(403)
+    if rule.allows(current_user):
+        return None
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    abort(403)
+
+
+def get_or_404(model, ident):
+    """Fetch a row by primary key or answer 404."""
+    obj = db.session.get(model, ident)
+    if obj is None:
+        abort(404)
+    return obj

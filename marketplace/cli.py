@@ -1,0 +1,110 @@
+"""Commands for operators and developers: ``flask translate``, ``flask demo``, ``flask outbox``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from babel.messages.frontend import CommandLineInterface
+from flask import Flask, current_app
+
+from marketplace.config import PROJECT_ROOT
+from marketplace.i18n import LANGUAGES
+
+TRANSLATIONS = PROJECT_ROOT / "translations"
+POT_FILE = TRANSLATIONS / "messages.pot"
+EXTRACTION_KEYWORDS = ["_l", "lazy_pgettext:1c,2", "lazy_ngettext:1,2"]
+
+
+def pybabel(*args: str) -> None:
+    CommandLineInterface().run(["pybabel", "-q", *args])
+
+
+def extract_messages(output: Path = POT_FILE, root: Path = PROJECT_ROOT) -> None:
+    keywords = [arg for keyword in EXTRACTION_KEYWORDS for arg in ("-k", keyword)]
+    pybabel(
+        "extract",
+        "-F",
+        str(root / "babel.cfg"),
+        *keywords,
+        "--no-location",
+        "--sort-output",
+        "--project=marketplace",
+        "-o",
+        str(output),
+        # One input folder, so babel.cfg's patterns match; folders starting with "." are skipped.
+        str(root),
+    )
+
+
+@click.group(help="Extract, update, compile and add translations.")
+def translate():
+    pass
+
+
+@translate.command(help="Collect translatable strings from code and templates into messages.pot.")
+def extract():
+    extract_messages()
+    click.echo(f"Wrote {POT_FILE.relative_to(PROJECT_ROOT)}")
+
+
+@translate.command(help="Extract, then merge new strings into every language's catalog.")
+def update():
+    extract_messages()
+    # -N: never guess a translation from a similar string; a guess would read as done.
+    pybabel("update", "-N", "--ignore-obsolete", "-i", str(POT_FILE), "-d", str(TRANSLATIONS))
+    click.echo(f"Updated {len(list(TRANSLATIONS.glob('*/LC_MESSAGES/messages.po')))} catalogs")
+
+
+@translate.command(help="Compile every catalog to the .mo files the site reads.")
+def compile():
+    pybabel("compile", "-d", str(TRANSLATIONS))
+    click.echo(f"Compiled {len(list(TRANSLATIONS.glob('*/LC_MESSAGES/messages.po')))} catalogs")
+
+
+@translate.command(help="Start a catalog for a new language, e.g. 'flask translate init et'.")
+@click.argument("language")
+def init(language: str):
+    extract_messages()
+    pybabel("init", "-i", str(POT_FILE), "-d", str(TRANSLATIONS), "-l", language)
+    if language not in LANGUAGES:
+        click.echo(f"Add '{language}' to LANGUAGES in marketplace/i18n.py to offer it.")
+    click.echo(f"Created translations/{language}/LC_MESSAGES/messages.po")
+
+
+@click.group(help="Demo data for trying the site.")
+def demo():
+    pass
+
+
+@demo.command("load", help="Load demo sites and accounts, unless the database already has users.")
+def load_demo():
+    from marketplace.demo import load_demo_data
+
+    created = load_demo_data()
+    if created:
+        click.echo(f"Loaded demo data: {created} accounts. Passwords are listed in README.md.")
+    else:
+        click.echo("The database already has accounts; demo data left as it is.")
+
+
+@click.group(help="Outgoing e-mail.")
+def outbox():
+    pass
+
+
+@outbox.command(help="Deliver pending messages over SMTP (for cron; safe to run repeatedly).")
+def send():
+    from marketplace.mail.services import deliver_pending, pending_messages
+
+    if not current_app.config["MAIL_SERVER"]:
+        click.echo("MARKETPLACE_MAIL_SERVER is not set: mail stays captured in the outbox.")
+        return
+    with click.progressbar(length=len(pending_messages()), label="Sending") as bar:
+        sent, failed = deliver_pending(progress=bar)
+    click.echo(f"Sent {sent} messages, {failed} failed.")
+
+
+def register_cli(app: Flask) -> None:
+    for group in (translate, demo, outbox):
+        app.cli.add_command(group)

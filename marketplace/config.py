@@ -1,0 +1,111 @@
+"""Configuration, read explicitly and typed from ``MARKETPLACE_*`` environment variables.
+
+``Flask.config.from_prefixed_env`` is deliberately not used: it JSON-decodes values, so a numeric
+secret key would become an int and break every request.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DEV_SECRET_KEY = "dev-only-insecure-secret-key"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigurationError(RuntimeError):
+    """The environment describes a configuration the site must not start with."""
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(f"MARKETPLACE_{name}")
+    return default if value is None or value == "" else value
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = _env(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    value = _env(name)
+    if value is None:
+        return default
+    try:
+        return int(value)
+    except ValueError as error:
+        raise ConfigurationError(f"MARKETPLACE_{name} must be a whole number") from error
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL whichever spelling the operator gave."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def default_sqlite_url(instance_path: str) -> str:
+    return f"sqlite:///{Path(instance_path) / 'marketplace.sqlite'}"
+
+
+def load_config(instance_path: str) -> dict:
+    env = _env("ENV", "development")
+    if env not in {"development", "production"}:
+        raise ConfigurationError("MARKETPLACE_ENV must be 'development' or 'production'")
+    production = env == "production"
+    secret_key = _env("SECRET_KEY", DEV_SECRET_KEY)
+    if production and (secret_key == DEV_SECRET_KEY or len(secret_key) < 32):
+        raise ConfigurationError(
+            "Refusing to start in production without MARKETPLACE_SECRET_KEY "
+            "(a random string of at least 32 characters)."
+        )
+    trusted_hosts = _env("TRUSTED_HOSTS")
+    mail_server = _env("MAIL_SERVER")
+
+    return {
+        "ENV_NAME": env,
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(
+            _env("DATABASE_URL") or default_sqlite_url(instance_path)
+        ),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI", "memory://"),
+        # A Redis outage must not lock everyone out of the site; the limits resume with Redis.
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_HEADERS_ENABLED": False,
+        "LOGIN_FAILURES_PER_IP": _env("LOGIN_FAILURES_PER_IP", "50 per 15 minutes"),
+        "SERVER_NAME": _env("SERVER_NAME"),
+        "PREFERRED_URL_SCHEME": _env("PREFERRED_URL_SCHEME", "https" if production else "http"),
+        "TRUSTED_HOSTS": [h.strip() for h in trusted_hosts.split(",")] if trusted_hosts else None,
+        "PROXY_FIX_X_FOR": _env_int("PROXY_FIX_X_FOR", 0),
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_SECURE": production,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        # A slowly typed questionnaire on a phone must not lose its token; it stays session-bound.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAIL_SERVER": mail_server,
+        "MAIL_PORT": _env_int("MAIL_PORT", 587),
+        "MAIL_USE_TLS": _env_bool("MAIL_USE_TLS", True),
+        "MAIL_USE_SSL": _env_bool("MAIL_USE_SSL", False),
+        "MAIL_USERNAME": _env("MAIL_USERNAME"),
+        "MAIL_PASSWORD": _env("MAIL_PASSWORD"),
+        "MAIL_SENDER": _env("MAIL_SENDER", "Mentoring marketplace <no-reply@localhost>"),
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Riga",
+        "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
+        "BOOTSTRAP_SERVE_LOCAL": True,
+        "COMPRESS_MIMETYPES": [
+            "text/html",
+            "text/css",
+            "application/javascript",
+            "application/json",
+        ],
+        "PASSWORD_HASH_METHOD": "scrypt",
+        "PASSWORD_RESET_MAX_AGE": _env_int("PASSWORD_RESET_MAX_AGE", 3600),
+        "PASSWORD_RESET_REQUESTS_PER_IP": _env("PASSWORD_RESET_REQUESTS_PER_IP", "20 per hour"),
+        "PER_PAGE": 25,
+    }

@@ -1,0 +1,69 @@
+"""Demo sites and people, so that every role can be tried right after ``make run``."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import current_app
+
+from marketplace.accounts.models import RoleGrant, User
+from marketplace.accounts.roles import Role
+from marketplace.db import utcnow
+from marketplace.extensions import db
+from marketplace.sites.models import Site
+
+DEMO_PASSWORD = "demo-mentoring-2026"
+
+SITES = [
+    dict(slug="riga", name="Riga", country_code="LV", timezone="Europe/Riga",
+         default_locale="lv", local_locale="lv"),
+    dict(slug="linkoping", name="Linköping", country_code="SE", timezone="Europe/Stockholm",
+         default_locale="sv", local_locale="sv"),
+]  # fmt: skip
+
+# (e-mail, name, home site, preferred language, roles held at the home site)
+PEOPLE = [
+    ("admin@example.org", "Marta Ozola", "riga", "en", [Role.SUPER_ADMIN]),
+    ("coordinator.riga@example.org", "Ilze Kalniņa", "riga", "lv", [Role.COORDINATOR]),
+    ("coordinator.linkoping@example.org", "Karin Lindqvist", "linkoping", "sv",
+     [Role.COORDINATOR]),
+    ("hotel.riga@example.org", "Laura Vītola", "riga", "lv", [Role.EMPLOYER_STAFF]),
+    ("mentor.riga@example.org", "Jānis Liepiņš", "riga", "lv",
+     [Role.EMPLOYER_STAFF, Role.MENTOR]),
+    ("hotel.linkoping@example.org", "Erik Johansson", "linkoping", "sv", [Role.EMPLOYER_STAFF]),
+    ("mentor.linkoping@example.org", "Sara Nilsson", "linkoping", "sv", [Role.MENTOR]),
+    ("priya@example.org", "Priya Sharma", "riga", "en", [Role.PARTICIPANT]),
+    ("oleksandr@example.org", "Oleksandr Koval", "riga", "uk", [Role.PARTICIPANT]),
+    ("dilshod@example.org", "Dilshod Karimov", "riga", "ru", [Role.PARTICIPANT]),
+    ("nimal@example.org", "Nimal Perera", "linkoping", "en", [Role.PARTICIPANT]),
+    ("aliaksandra@example.org", "Aliaksandra Ivanova", "linkoping", "ru", [Role.PARTICIPANT]),
+]  # fmt: skip
+
+
+def ensure_sites() -> dict[str, Site]:
+    sites = {site.slug: site for site in db.session.scalars(sa.select(Site))}
+    for values in SITES:
+        if values["slug"] not in sites:
+            sites[values["slug"]] = Site(**values)
+            db.session.add(sites[values["slug"]])
+    db.session.flush()
+    return sites
+
+
+def load_demo_data() -> int:
+    """Create the demo sites and accounts on an empty database; returns accounts created."""
+    if db.session.scalar(sa.select(sa.func.count()).select_from(User)):
+        return 0
+    sites = ensure_sites()
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    for email, name, site_slug, locale, roles in PEOPLE:
+        site = sites[site_slug]
+        user = User(email=email, display_name=name, site=site, preferred_locale=locale)
+        user.set_password(DEMO_PASSWORD, method)
+        user.email_confirmed_at = utcnow()
+        for role in roles:
+            user.role_grants.append(
+                RoleGrant(role=role, site=None if role is Role.SUPER_ADMIN else site)
+            )
+        db.session.add(user)
+    db.session.commit()
+    return len(PEOPLE)

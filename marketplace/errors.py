@@ -1,0 +1,72 @@
+"""Error pages in the layout and the visitor's language; never a bare traceback."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from marketplace.extensions import db
+
+ERROR_TEXTS = {
+    400: (_l("Something in the request was not right"), _l("Please go back and try again.")),
+    403: (
+        _l("You do not have access to this page"),
+        _l("If you think you should, please contact your coordinator."),
+    ),
+    404: (
+        _l("Page not found"),
+        _l("The page may have moved, or the link may be incomplete."),
+    ),
+    405: (_l("This action is not possible here"), _l("Please go back and try again.")),
+    413: (_l("The file is too large"), _l("Please choose a smaller file.")),
+    429: (
+        _l("Too many attempts"),
+        _l("Please wait a few minutes before you try again."),
+    ),
+    500: (
+        _l("Something went wrong on our side"),
+        _l("We have been told about it. Please try again in a few minutes."),
+    ),
+}
+
+
+def keeps_input_on_csrf_failure(view):
+    """Mark a form view that can safely re-render itself when its CSRF token is missing or stale.
+
+    Its form validation rejects the stale token again, so nothing is saved; the person sees their
+    input with a kind message instead of losing a long form.
+    """
+    view.keeps_input_on_csrf_failure = True
+    return view
+
+
+def _render_error(code: int):
+    title, explanation = ERROR_TEXTS.get(code, ERROR_TEXTS[500])
+    return (
+        render_template("errors/error.html", code=code, title=title, explanation=explanation),
+        code,
+    )
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_failed(_error):
+        view = current_app.view_functions.get(request.endpoint or "")
+        if getattr(view, "keeps_input_on_csrf_failure", False):
+            g.csrf_failed = True
+            return view(**(request.view_args or {})), 400
+        return _render_error(400)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code is None or error.code < 400:
+            return error
+        return _render_error(error.code if error.code in ERROR_TEXTS else 400)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        db.session.rollback()
+        current_app.logger.exception("Unhandled error", exc_info=error)
+        return _render_error(500)

@@ -1,0 +1,22 @@
+"""Flask extensions, created unbound so that any module may import them without an app."""
+
+from flask_babel import Babel
+from flask_bootstrap import Bootstrap5
+from flask_compress import Compress
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
+
+from marketplace.db import Base
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate(render_as_batch=True, compare_type=True)
+login_manager = LoginManager()
+csrf = CSRFProtect()
+babel = Babel()
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
+compress = Compress()
+bootstrap = Bootstrap5()

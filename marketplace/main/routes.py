@@ -1,0 +1,52 @@
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from flask import redirect, render_template, request, session
+from flask_login import current_user
+
+from marketplace.accounts.roles import ROLE_DESCRIPTIONS
+from marketplace.authz import public, signed_in
+from marketplace.extensions import db
+from marketplace.i18n import LANGUAGES, SESSION_KEY
+from marketplace.main import bp
+from marketplace.redirects import safe_next
+from marketplace.sites.services import all_sites
+
+
+@bp.get("/")
+@public
+def home():
+    return render_template("main/home.html", sites=all_sites(), now=datetime.now(UTC))
+
+
+@bp.get("/dashboard")
+@signed_in
+def dashboard():
+    grants = sorted(current_user.role_grants, key=lambda g: (g.role.value, g.site_id or 0))
+    return render_template(
+        "main/dashboard.html", grants=grants, role_descriptions=ROLE_DESCRIPTIONS
+    )
+
+
+@bp.post("/language")
+@public
+def set_language():
+    """Remember the chosen language: on the account when signed in, else in the session."""
+    choice = request.form.get("language", "")
+    if choice in LANGUAGES:
+        session[SESSION_KEY] = choice
+        if current_user.is_authenticated:
+            current_user.preferred_locale = choice
+            db.session.commit()
+    return redirect(safe_next(request.form.get("next"), fallback="main.home"))
+
+
+@bp.get("/healthz")
+@public
+def healthz():
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except sa.exc.SQLAlchemyError:
+        db.session.rollback()
+        return {"status": "error", "database": "unavailable"}, 503
+    return {"status": "ok", "database": "ok"}

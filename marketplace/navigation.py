@@ -1,0 +1,34 @@
+"""The main menu. An entry shows only when the person may open it, judged by the view's own
+access declaration, so the menu and the access rules cannot disagree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from marketplace.authz import access_rule_for
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: object
+
+
+MENU = [
+    NavItem("main.home", _l("Home")),
+    NavItem("main.dashboard", _l("Dashboard")),
+    NavItem("audit.log", _l("Audit log")),
+]
+
+
+def visible_menu() -> list[NavItem]:
+    items = []
+    for item in MENU:
+        rule = access_rule_for(current_app, item.endpoint)
+        if rule is not None and rule.allows(current_user):
+            items.append(item)
+    return items

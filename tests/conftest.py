@@ -1,0 +1,200 @@
+"""Test fixtures: an app per test on a freshly migrated database, clients and factories.
+
+The schema is built once per test session by running the migrations; each test then gets a copy
+of that SQLite file, or, on PostgreSQL (MARKETPLACE_TEST_DATABASE_URL), emptied tables.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+
+from marketplace import create_app
+from marketplace.accounts.models import RoleGrant, User
+from marketplace.accounts.roles import Role
+from marketplace.config import normalise_database_url
+from marketplace.extensions import db
+from marketplace.sites.models import Site
+
+TEST_PASSWORD = "correct horse battery"
+# Hashing with scrypt costs ~100 ms; tests use a cheap method (production's is checked apart).
+FAST_HASH = "pbkdf2:sha256:1"
+POSTGRES_URL = os.environ.get("MARKETPLACE_TEST_DATABASE_URL")
+
+
+def base_config(database_url: str) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+        "PASSWORD_HASH_METHOD": FAST_HASH,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "SERVER_NAME": "localhost",
+        # Forms are posted without tokens; tests/test_csrf.py turns protection back on.
+        "WTF_CSRF_ENABLED": False,
+    }
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory) -> str:
+    """The URL of a database upgraded from empty by the migrations, once per session."""
+    if POSTGRES_URL:
+        engine = sa.create_engine(normalise_database_url(POSTGRES_URL))
+        with engine.begin() as connection:
+            connection.exec_driver_sql("DROP SCHEMA public CASCADE")
+            connection.exec_driver_sql("CREATE SCHEMA public")
+        engine.dispose()
+        url = POSTGRES_URL
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('template') / 'template.sqlite'}"
+    app = create_app(base_config(url))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return url
+
+
+def _empty_postgres_tables() -> None:
+    tables = ", ".join(
+        f'"{table.name}"' for table in db.metadata.sorted_tables if table.name != "alembic_version"
+    )
+    db.session.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    db.session.commit()
+
+
+@pytest.fixture
+def database_url(migrated_database, tmp_path) -> str:
+    if POSTGRES_URL:
+        return migrated_database
+    copy = tmp_path / "test.sqlite"
+    shutil.copyfile(migrated_database.removeprefix("sqlite:///"), copy)
+    return f"sqlite:///{copy}"
+
+
+@pytest.fixture
+def app_config(database_url) -> dict:
+    """Override in a test module to change configuration for its tests."""
+    return base_config(database_url)
+
+
+class IsolatedClient(FlaskClient):
+    """A client whose requests run in their own app context, as on a real server.
+
+    The test itself holds an app context for its factories; without this, requests would share
+    its ``g`` (and so Flask-Login's current user) and its database session. The test's own
+    transaction is committed first so that it holds no lock while the request runs.
+    """
+
+    def open(self, *args, **kwargs):
+        db.session.commit()
+        outer_context = _cv_app.set(None)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(outer_context)
+
+
+@pytest.fixture
+def app(app_config):
+    app = create_app(app_config)
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        yield app
+        db.session.remove()
+        if POSTGRES_URL:
+            _empty_postgres_tables()
+        db.engine.dispose()
+
+
+def english_client(app):
+    """A client whose browser asks for English, so tests can read the English text."""
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture
+def client(app):
+    return english_client(app)
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def make_site(app):
+    def make(slug: str = "riga", **values) -> Site:
+        existing = db.session.scalar(sa.select(Site).where(Site.slug == slug))
+        if existing is not None:
+            return existing
+        defaults = {
+            "riga": dict(name="Riga", country_code="LV", timezone="Europe/Riga",
+                         default_locale="lv", local_locale="lv"),
+            "linkoping": dict(name="Linköping", country_code="SE", timezone="Europe/Stockholm",
+                              default_locale="sv", local_locale="sv"),
+        }.get(slug, dict(name=slug.title(), country_code="LV", timezone="Europe/Riga",
+                         default_locale="en", local_locale="lv"))  # fmt: skip
+        site = Site(slug=slug, **{**defaults, **values})
+        db.session.add(site)
+        db.session.commit()
+        return site
+
+    return make
+
+
+@pytest.fixture
+def make_user(app, make_site):
+    def make(*roles: Role, site: str = "riga", email: str | None = None, **values) -> User:
+        home = make_site(site)
+        user = User(
+            email=email or f"person{next(_counter)}@example.org",
+            display_name=values.pop("display_name", "Test Person"),
+            site=home,
+            **values,
+        )
+        user.set_password(TEST_PASSWORD, FAST_HASH)
+        for role in roles:
+            user.role_grants.append(
+                RoleGrant(role=role, site=None if role is Role.SUPER_ADMIN else home)
+            )
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+def log_in(client, user: User) -> None:
+    """Sign a test client in directly through the session, as Flask-Login would."""
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
+
+
+@pytest.fixture
+def signed_in_client(app, make_user):
+    """A client signed in as a new user holding ``roles``."""
+
+    def make(*roles: Role, **values):
+        user = make_user(*roles, **values)
+        client = english_client(app)
+        log_in(client, user)
+        return client, user
+
+    return make
+
+
+ROOT = Path(__file__).resolve().parent.parent

@@ -1,0 +1,32 @@
+"""Error pages come in the layout and the reader's language; nothing answers a bare 500."""
+
+import pytest
+
+from marketplace.authz import public
+from tests.conftest import base_config
+
+
+def test_missing_page_is_translated(client):
+    response = client.get("/no-such-page", headers={"Accept-Language": "ru"})
+    assert response.status_code == 404
+    page = response.get_data(as_text=True)
+    assert '<html lang="ru"' in page
+    assert "Page not found" not in page
+
+
+@pytest.fixture
+def app_config(database_url):
+    # Let errors reach the handlers, as in production.
+    return {**base_config(database_url), "TESTING": False}
+
+
+def test_unexpected_error_shows_a_kind_page(app):
+    @app.get("/boom")
+    @public
+    def boom():
+        raise RuntimeError("bug")
+
+    response = app.test_client().get("/boom", headers={"Accept-Language": "en"})
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.get_data(as_text=True)
+    assert "RuntimeError" not in response.get_data(as_text=True)
