@@ -30,6 +30,8 @@ def extract_messages(output: Path = POT_FILE, root: Path = PROJECT_ROOT) -> None
         "--no-location",
         "--sort-output",
         "--project=marketplace",
+        # Babel skips folders starting with "_" by default, which would miss _macros/_partials.
+        "--ignore-dirs=.*",
         "-o",
         str(output),
         # One input folder, so babel.cfg's patterns match; folders starting with "." are skipped.
