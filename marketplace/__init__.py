@@ -9,7 +9,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from marketplace.accounts.models import User
+from marketplace.auth import sessions
 from marketplace.auth.forms import LogoutForm
 from marketplace.authz import enforce_access
 from marketplace.cli import register_cli
@@ -66,24 +66,19 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"
-    login_manager.user_loader(load_active_user)
-
-
-def load_active_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
-        return None
-    user = db.session.get(User, int(user_id))
-    # A deactivated account's open sessions stop working at once.
-    return user if user is not None and user.is_active else None
+    # The cookie holds a session token; a deactivated account's sessions stop working at once.
+    login_manager.user_loader(sessions.load)
 
 
 def register_blueprints(app: Flask) -> None:
+    from marketplace.accounts import bp as account_bp
+    from marketplace.admin import bp as admin_bp
     from marketplace.audit import bp as audit_bp
     from marketplace.auth import bp as auth_bp
     from marketplace.mail import bp as mail_bp
     from marketplace.main import bp as main_bp
 
-    for blueprint in (main_bp, auth_bp, audit_bp, mail_bp):
+    for blueprint in (main_bp, auth_bp, account_bp, admin_bp, audit_bp, mail_bp):
         app.register_blueprint(blueprint)
 
 

@@ -107,6 +107,17 @@ def send():
     click.echo(f"Sent {sent} messages, {failed} failed.")
 
 
+@click.command("create-admin", help="Make EMAIL a super-admin, creating the account if needed.")
+@click.argument("email")
+@click.option("--name", default="Administrator", show_default=True, help="Name for a new account.")
+@click.password_option(help="Password for a new account (asked for if not given).")
+def create_admin(email: str, name: str, password: str):
+    from marketplace.accounts.admin_command import make_super_admin
+
+    created = make_super_admin(email, name, password)
+    click.echo(f"{'Created' if created else 'Updated'} {email}: super-admin, active, confirmed.")
+
+
 def register_cli(app: Flask) -> None:
-    for group in (translate, demo, outbox):
-        app.cli.add_command(group)
+    for command in (translate, demo, outbox, create_admin):
+        app.cli.add_command(command)

@@ -7,6 +7,7 @@ secret key would become an int and break every request.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 DEV_SECRET_KEY = "dev-only-insecure-secret-key"
@@ -63,6 +64,7 @@ def load_config(instance_path: str) -> dict:
             "(a random string of at least 32 characters)."
         )
     trusted_hosts = _env("TRUSTED_HOSTS")
+    remember_me_seconds = _env_int("REMEMBER_ME_DURATION", 30 * 24 * 3600)
     mail_server = _env("MAIL_SERVER")
 
     return {
@@ -76,7 +78,10 @@ def load_config(instance_path: str) -> dict:
         # A Redis outage must not lock everyone out of the site; the limits resume with Redis.
         "RATELIMIT_SWALLOW_ERRORS": True,
         "RATELIMIT_HEADERS_ENABLED": False,
+        # Per address generous enough for a classroom behind one NAT; per account slows guessing.
         "LOGIN_FAILURES_PER_IP": _env("LOGIN_FAILURES_PER_IP", "50 per 15 minutes"),
+        "LOGIN_FAILURES_PER_ACCOUNT": _env("LOGIN_FAILURES_PER_ACCOUNT", "10 per 15 minutes"),
+        "REGISTRATIONS_PER_IP": _env("REGISTRATIONS_PER_IP", "60 per hour"),
         "SERVER_NAME": _env("SERVER_NAME"),
         "PREFERRED_URL_SCHEME": _env("PREFERRED_URL_SCHEME", "https" if production else "http"),
         "TRUSTED_HOSTS": [h.strip() for h in trusted_hosts.split(",")] if trusted_hosts else None,
@@ -106,6 +111,13 @@ def load_config(instance_path: str) -> dict:
         ],
         "PASSWORD_HASH_METHOD": "scrypt",
         "PASSWORD_RESET_MAX_AGE": _env_int("PASSWORD_RESET_MAX_AGE", 3600),
-        "PASSWORD_RESET_REQUESTS_PER_IP": _env("PASSWORD_RESET_REQUESTS_PER_IP", "20 per hour"),
+        "PASSWORD_RESET_REQUESTS_PER_IP": _env("PASSWORD_RESET_REQUESTS_PER_IP", "60 per hour"),
+        "EMAIL_CONFIRMATION_MAX_AGE": _env_int("EMAIL_CONFIRMATION_MAX_AGE", 3 * 24 * 3600),
+        "SESSION_IDLE_TIMEOUT": _env_int("SESSION_IDLE_TIMEOUT", 2 * 3600),
+        "SESSION_ABSOLUTE_TIMEOUT": _env_int("SESSION_ABSOLUTE_TIMEOUT", 12 * 3600),
+        "REMEMBER_ME_DURATION": remember_me_seconds,
+        "REMEMBER_COOKIE_DURATION": timedelta(seconds=remember_me_seconds),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
         "PER_PAGE": 25,
     }

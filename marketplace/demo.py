@@ -5,11 +5,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import current_app
 
-from marketplace.accounts.models import RoleGrant, User
+from marketplace.accounts.models import ConsentRecord, RoleGrant, User
 from marketplace.accounts.roles import Role
+from marketplace.auth.services import PRIVACY_NOTICE_VERSION
 from marketplace.db import utcnow
 from marketplace.extensions import db
-from marketplace.sites.models import Site
+from marketplace.sites.models import Site, SiteHoursPlan, TrainingCategory
 
 DEMO_PASSWORD = "demo-mentoring-2026"
 
@@ -36,15 +37,32 @@ PEOPLE = [
     ("dilshod@example.org", "Dilshod Karimov", "riga", "ru", [Role.PARTICIPANT]),
     ("nimal@example.org", "Nimal Perera", "linkoping", "en", [Role.PARTICIPANT]),
     ("aliaksandra@example.org", "Aliaksandra Ivanova", "linkoping", "ru", [Role.PARTICIPANT]),
+    ("anastasia@example.org", "Anastasia Smirnova", "linkoping", "sv", [Role.PARTICIPANT]),
 ]  # fmt: skip
+
+
+# Planned group-training hours per site, as a programme plans them for its funders.
+HOURS_PLANS = {
+    "riga": {TrainingCategory.LOCAL_LANGUAGE: 200, TrainingCategory.CULTURE: 50,
+             TrainingCategory.ENTREPRENEURSHIP: 50, TrainingCategory.PROFESSIONAL_IDENTITY: 100,
+             TrainingCategory.CAREER_SUPPORT: 50},
+    "linkoping": {TrainingCategory.LOCAL_LANGUAGE: 120, TrainingCategory.CULTURE: 30,
+                  TrainingCategory.ENTREPRENEURSHIP: 20, TrainingCategory.PROFESSIONAL_IDENTITY: 40,
+                  TrainingCategory.CAREER_SUPPORT: 30},
+}  # fmt: skip
 
 
 def ensure_sites() -> dict[str, Site]:
     sites = {site.slug: site for site in db.session.scalars(sa.select(Site))}
     for values in SITES:
         if values["slug"] not in sites:
-            sites[values["slug"]] = Site(**values)
-            db.session.add(sites[values["slug"]])
+            site = Site(**values)
+            site.hours_plan = [
+                SiteHoursPlan(category=category, planned_hours=hours)
+                for category, hours in HOURS_PLANS[values["slug"]].items()
+            ]
+            sites[values["slug"]] = site
+            db.session.add(site)
     db.session.flush()
     return sites
 
@@ -60,6 +78,11 @@ def load_demo_data() -> int:
         user = User(email=email, display_name=name, site=site, preferred_locale=locale)
         user.set_password(DEMO_PASSWORD, method)
         user.email_confirmed_at = utcnow()
+        db.session.add(
+            ConsentRecord(
+                user=user, kind="privacy_notice", version=PRIVACY_NOTICE_VERSION, given_at=utcnow()
+            )
+        )
         for role in roles:
             user.role_grants.append(
                 RoleGrant(role=role, site=None if role is Role.SUPER_ADMIN else site)

@@ -1,6 +1,7 @@
 """Pieces shared by every form."""
 
 from flask_babel import lazy_gettext as _l
+from wtforms import IntegerField, RadioField, SelectChoice, SelectField
 from wtforms.validators import ValidationError
 
 
@@ -8,3 +9,47 @@ def no_nul_bytes(_form, field):
     """PostgreSQL rejects NUL in text; say so kindly instead of failing in the database."""
     if isinstance(field.data, str) and "\x00" in field.data:
         raise ValidationError(_l("This field contains a character that is not allowed."))
+
+
+# WTForms' own messages for a value it cannot even read are not translated into Latvian, so the
+# fields that produce such messages say them in our words.
+NOT_A_CHOICE = _l("Please choose one of the options.")
+
+
+def options(pairs) -> list[SelectChoice]:
+    """Choices for a select or radio field from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def _chosen_value_is_offered(field) -> bool:
+    return field.data in {choice.value for choice in field.choices}
+
+
+class ChoiceField(SelectField):
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(NOT_A_CHOICE) from error
+
+    def pre_validate(self, form):
+        if not _chosen_value_is_offered(self):
+            raise ValidationError(NOT_A_CHOICE)
+
+
+class RadioChoiceField(RadioField):
+    def pre_validate(self, form):
+        if not _chosen_value_is_offered(self):
+            raise ValidationError(NOT_A_CHOICE)
+
+
+class WholeNumberField(IntegerField):
+    def process_formdata(self, valuelist):
+        if not valuelist or valuelist[0] == "":
+            self.data = None
+            return
+        try:
+            self.data = int(valuelist[0])
+        except ValueError as error:
+            self.data = None
+            raise ValueError(_l("Please enter a whole number, for example 40.")) from error

@@ -21,7 +21,10 @@ class NavItem:
 MENU = [
     NavItem("main.home", _l("Home")),
     NavItem("main.dashboard", _l("Dashboard")),
+    NavItem("admin.users", _l("People")),
+    NavItem("admin.sites", _l("Sites")),
     NavItem("audit.log", _l("Audit log")),
+    NavItem("account.settings", _l("Your account")),
 ]
 
 

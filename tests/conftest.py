@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import secrets
 import shutil
 from pathlib import Path
 
@@ -18,9 +19,11 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from marketplace import create_app
-from marketplace.accounts.models import RoleGrant, User
+from marketplace.accounts.models import RoleGrant, User, UserSession
 from marketplace.accounts.roles import Role
+from marketplace.auth.sessions import hash_token
 from marketplace.config import normalise_database_url
+from marketplace.db import utcnow
 from marketplace.extensions import db
 from marketplace.sites.models import Site
 
@@ -159,6 +162,7 @@ def make_site(app):
 def make_user(app, make_site):
     def make(*roles: Role, site: str = "riga", email: str | None = None, **values) -> User:
         home = make_site(site)
+        values.setdefault("email_confirmed_at", utcnow())
         user = User(
             email=email or f"person{next(_counter)}@example.org",
             display_name=values.pop("display_name", "Test Person"),
@@ -177,11 +181,19 @@ def make_user(app, make_site):
     return make
 
 
-def log_in(client, user: User) -> None:
-    """Sign a test client in directly through the session, as Flask-Login would."""
+def log_in(client, user: User, user_agent: str = "pytest") -> UserSession:
+    """Sign a test client in by opening a server-side session and putting its token in the
+    client's cookie, as a real login would, without posting the login form."""
+    token = secrets.token_urlsafe(24)
+    now = utcnow()
+    record = UserSession(user_id=user.id, token_hash=hash_token(token), created_at=now,
+                         last_seen_at=now, user_agent=user_agent)  # fmt: skip
+    db.session.add(record)
+    db.session.commit()
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+        session["_user_id"] = token
         session["_fresh"] = True
+    return record
 
 
 @pytest.fixture

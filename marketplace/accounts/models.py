@@ -4,11 +4,12 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_login import UserMixin
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from marketplace.accounts.roles import Role
 from marketplace.db import Base, TimestampMixin, UTCDateTime
+from marketplace.search import normalise_for_search
 from marketplace.sites.models import Site
 
 
@@ -29,15 +30,37 @@ class User(UserMixin, TimestampMixin, Base):
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     site_id: Mapped[int | None] = mapped_column(sa.ForeignKey("site.id", ondelete="RESTRICT"))
+    # Name and e-mail, lower-cased and without diacritics, for searching (see search.py).
+    search_text: Mapped[str] = mapped_column(sa.String(400), default="", server_default="")
 
     site: Mapped[Site | None] = relationship()
     role_grants: Mapped[list[RoleGrant]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
 
+    # The token of the session this object was loaded for (see auth/sessions.py); Flask-Login
+    # stores what get_id() returns in the cookie, so the cookie never holds the user's id.
+    session_token = None
+
+    def get_id(self) -> str:
+        if not self.session_token:
+            raise RuntimeError("Log a user in through marketplace.auth.sessions.start")
+        return self.session_token
+
     @property
     def is_active(self) -> bool:
         return self.active
+
+    @property
+    def email_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
+
+    @validates("display_name", "email")
+    def _refresh_search_text(self, key: str, value: str) -> str:
+        name = value if key == "display_name" else self.display_name
+        email = value if key == "email" else self.email
+        self.search_text = normalise_for_search(f"{name or ''} {email or ''}")
+        return value
 
     def set_password(self, password: str, method: str) -> None:
         self.password_hash = generate_password_hash(password, method=method)
@@ -99,3 +122,41 @@ class RoleGrant(TimestampMixin, Base):
 
     user: Mapped[User] = relationship(back_populates="role_grants")
     site: Mapped[Site | None] = relationship(lazy="joined")
+
+
+class UserSession(Base):
+    """One signed-in device. The cookie carries a random token; only its hash is stored, so a
+    copy of the database cannot be used to take over a session."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    remember: Mapped[bool] = mapped_column(default=False)
+    user_agent: Mapped[str] = mapped_column(sa.String(300), default="")
+    ip_address: Mapped[str | None] = mapped_column(sa.String(45))
+
+    user: Mapped[User] = relationship()
+
+
+class ConsentRecord(Base):
+    """What a person agreed to, which version of the text, and when; withdrawal is kept too."""
+
+    __tablename__ = "consent_record"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    version: Mapped[str] = mapped_column(sa.String(20))
+    given_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()

@@ -1,43 +1,72 @@
-from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from marketplace.auth import bp, services
+from marketplace.accounts.models import normalise_email
+from marketplace.auth import bp, services, tokens
 from marketplace.auth.forms import (
     LoginForm,
     LogoutForm,
     PasswordResetForm,
     PasswordResetRequestForm,
+    RegistrationForm,
+    ResendConfirmationForm,
 )
 from marketplace.authz import public, signed_in
 from marketplace.errors import keeps_input_on_csrf_failure
 from marketplace.extensions import limiter
+from marketplace.forms import options
+from marketplace.i18n import SESSION_KEY
 from marketplace.redirects import safe_next
+from marketplace.sites.services import all_sites
 
 
-def _login_failed() -> bool:
+def _login_failed(_response=None) -> bool:
     return g.get("login_failed", False)
 
 
-def _per_ip_failure_limit() -> str:
-    return current_app.config["LOGIN_FAILURES_PER_IP"]
+def _account_key() -> str:
+    return "login-account:" + normalise_email(request.form.get("email", ""))[:254]
+
+
+def _config_limit(name: str):
+    return lambda: current_app.config[name]
+
+
+def _fresh_session_for_login() -> None:
+    """Drop everything from the anonymous session but the chosen language (no fixation)."""
+    locale = session.get(SESSION_KEY)
+    session.clear()
+    if locale:
+        session[SESSION_KEY] = locale
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
 @keeps_input_on_csrf_failure
+@limiter.limit(_config_limit("LOGIN_FAILURES_PER_IP"), methods=["POST"], deduct_when=_login_failed)
 @limiter.limit(
-    _per_ip_failure_limit, methods=["POST"], deduct_when=lambda _response: _login_failed()
+    _config_limit("LOGIN_FAILURES_PER_ACCOUNT"),
+    key_func=_account_key,
+    methods=["POST"],
+    deduct_when=_login_failed,
 )
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
-        if user is not None:
-            login_user(user)
+        outcome, user = services.authenticate(form.email.data, form.password.data)
+        if outcome is services.LoginOutcome.OK:
+            _fresh_session_for_login()
+            services.open_session(user, remember=form.remember.data)
+            login_user(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next")))
+        if outcome is services.LoginOutcome.UNCONFIRMED:
+            flash(_("Please confirm your e-mail address first. Open the link we sent you, "
+                    "or ask for a new link below."), "warning")  # fmt: skip
+            return redirect(url_for("auth.resend_confirmation"))
         g.login_failed = True
         form.password.errors.append(_("The e-mail or password is not correct."))
     return render_template("auth/login.html", form=form)
@@ -47,32 +76,92 @@ def login():
 @signed_in
 def logout():
     if LogoutForm().validate_on_submit():
-        services.record_logout(current_user)
+        services.log_out(current_user)
         logout_user()
         flash(_("You have logged out."), "success")
     return redirect(url_for("main.home"))
 
 
-def _reset_requests_per_ip() -> str:
-    return current_app.config["PASSWORD_RESET_REQUESTS_PER_IP"]
+@bp.route("/register", methods=["GET", "POST"])
+@public
+@keeps_input_on_csrf_failure
+@limiter.limit(_config_limit("REGISTRATIONS_PER_IP"), methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.dashboard"))
+    form = RegistrationForm()
+    sites = {site.id: site for site in all_sites()}
+    form.role.choices = options((r.value, label) for r, label in services.REGISTRATION_CHOICES)
+    form.site.choices = options((site.id, site.name) for site in sites.values())
+    if form.validate_on_submit():
+        services.register(
+            email=form.email.data,
+            password=form.password.data,
+            display_name=form.display_name.data,
+            role=services.Role(form.role.data),
+            site=sites[form.site.data],
+            locale=str(get_locale()),
+        )
+        # The same answer whether or not the address already had an account.
+        return redirect(url_for("auth.check_email"))
+    return render_template("auth/register.html", form=form)
+
+
+@bp.get("/register/check-your-email")
+@public
+def check_email():
+    return render_template("auth/check_email.html")
+
+
+@bp.get("/privacy")
+@public
+def privacy():
+    return render_template("auth/privacy.html", version=services.PRIVACY_NOTICE_VERSION)
+
+
+@bp.get("/confirm/<token>")
+@public
+def confirm_email(token: str):
+    try:
+        services.confirm_email(token)
+    except tokens.InvalidLink as error:
+        flash(_link_problem(error), "warning")
+        return redirect(url_for("auth.resend_confirmation"))
+    flash(_("Thank you. Your e-mail address is confirmed."), "success")
+    if current_user.is_authenticated:
+        return redirect(url_for("main.dashboard"))
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/confirm/resend", methods=["GET", "POST"])
+@public
+@keeps_input_on_csrf_failure
+@limiter.limit(_config_limit("REGISTRATIONS_PER_IP"), methods=["POST"])
+def resend_confirmation():
+    form = ResendConfirmationForm()
+    if form.validate_on_submit():
+        services.resend_confirmation(form.email.data)
+        return redirect(url_for("auth.check_email"))
+    return render_template("auth/resend_confirmation.html", form=form)
+
+
+def _link_problem(error: tokens.InvalidLink) -> str:
+    if error.expired:
+        return _("This link has expired. Please ask for a new one.")
+    return _("This link is not valid or has already been used. Please ask for a new one.")
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @public
 @keeps_input_on_csrf_failure
-@limiter.limit(_reset_requests_per_ip, methods=["POST"])
+@limiter.limit(_config_limit("PASSWORD_RESET_REQUESTS_PER_IP"), methods=["POST"])
 def forgot_password():
     form = PasswordResetRequestForm()
     if form.validate_on_submit():
         services.request_password_reset(form.email.data)
         # The same answer whether or not the address has an account, so nobody can probe for one.
-        flash(
-            _(
-                "If an account uses this address, we have sent it a link to choose a new "
-                "password. Please check your e-mail."
-            ),
-            "info",
-        )
+        flash(_("If an account uses this address, we have sent it a link to choose a new "
+                "password. Please check your e-mail."), "info")  # fmt: skip
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot_password.html", form=form)
 
@@ -83,18 +172,14 @@ def forgot_password():
 def reset_password(token: str):
     try:
         user = services.user_for_reset_token(token)
-    except services.InvalidResetLink as error:
-        if error.expired:
-            flash(_("This link has expired. Please ask for a new one."), "warning")
-        else:
-            flash(
-                _("This link is not valid or has already been used. Please ask for a new one."),
-                "warning",
-            )
+    except tokens.InvalidLink as error:
+        flash(_link_problem(error), "warning")
         return redirect(url_for("auth.forgot_password"))
     form = PasswordResetForm()
     if form.validate_on_submit():
         services.reset_password(user, form.password.data)
+        if current_user.is_authenticated:
+            logout_user()
         flash(_("Your password has been changed. You can log in now."), "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form)

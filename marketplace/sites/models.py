@@ -1,11 +1,36 @@
 from __future__ import annotations
 
+import enum
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.db import Base, TimestampMixin
+
+
+class TrainingCategory(enum.StrEnum):
+    """Kinds of group training counted in hours against each site's plan."""
+
+    LOCAL_LANGUAGE = "local_language"
+    CULTURE = "culture"
+    ENTREPRENEURSHIP = "entrepreneurship"
+    PROFESSIONAL_IDENTITY = "professional_identity"
+    CAREER_SUPPORT = "career_support"
+
+    @property
+    def label(self):
+        return TRAINING_CATEGORY_LABELS[self]
+
+
+TRAINING_CATEGORY_LABELS = {
+    TrainingCategory.LOCAL_LANGUAGE: _l("Local language"),
+    TrainingCategory.CULTURE: _l("Culture and society"),
+    TrainingCategory.ENTREPRENEURSHIP: _l("Entrepreneurship"),
+    TrainingCategory.PROFESSIONAL_IDENTITY: _l("Professional identity"),
+    TrainingCategory.CAREER_SUPPORT: _l("Career support"),
+}
 
 
 class Site(TimestampMixin, Base):
@@ -21,9 +46,42 @@ class Site(TimestampMixin, Base):
     default_locale: Mapped[str] = mapped_column(sa.String(8))
     local_locale: Mapped[str] = mapped_column(sa.String(8))
 
+    hours_plan: Mapped[list[SiteHoursPlan]] = relationship(
+        back_populates="site", cascade="all, delete-orphan", lazy="selectin"
+    )
+
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    def planned_hours(self, category: TrainingCategory) -> int:
+        return next((p.planned_hours for p in self.hours_plan if p.category == category), 0)
+
     def __repr__(self) -> str:
         return f"<Site {self.slug}>"
+
+
+class SiteHoursPlan(Base):
+    """Planned training hours of one category at one site, reported against hours delivered."""
+
+    __tablename__ = "site_hours_plan"
+    __table_args__ = (
+        sa.UniqueConstraint("site_id", "category"),
+        sa.CheckConstraint("planned_hours >= 0", name="planned_hours_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(sa.ForeignKey("site.id", ondelete="CASCADE"))
+    category: Mapped[TrainingCategory] = mapped_column(
+        sa.Enum(
+            TrainingCategory,
+            native_enum=False,
+            length=40,
+            values_callable=lambda categories: [c.value for c in categories],
+            create_constraint=True,
+            validate_strings=True,
+        )
+    )
+    planned_hours: Mapped[int]
+
+    site: Mapped[Site] = relationship(back_populates="hours_plan")

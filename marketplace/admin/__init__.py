@@ -1,0 +1,7 @@
+"""Coordinators and super-admins manage people, roles and sites."""
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+from marketplace.admin import routes  # noqa: E402,F401

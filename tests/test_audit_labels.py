@@ -1,0 +1,23 @@
+"""Every action the code records has a translated name in the audit log."""
+
+import re
+
+from marketplace.audit.labels import ACTION_LABELS
+from tests.conftest import ROOT
+
+# The first argument of audit.record(...): a literal, or 'a if condition else b' of two literals.
+FIRST_ARGUMENT = re.compile(r'audit\.record\(\s*("[^"]+"(?:\s+if\s+\w+\s+else\s+"[^"]+")?)')
+
+
+def recorded_actions() -> set[str]:
+    actions = set()
+    for source in (ROOT / "marketplace").rglob("*.py"):
+        for argument in FIRST_ARGUMENT.findall(source.read_text(encoding="utf-8")):
+            actions.update(re.findall(r'"([^"]+)"', argument))
+    return actions
+
+
+def test_every_recorded_action_has_a_label():
+    actions = recorded_actions()
+    assert {"login.success", "site.created", "site.updated", "role.granted"} <= actions
+    assert actions - set(ACTION_LABELS) == set()
