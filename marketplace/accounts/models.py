@@ -3,7 +3,6 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -17,7 +16,7 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-class User(UserMixin, TimestampMixin, Base):
+class User(TimestampMixin, Base):
     __tablename__ = "user_account"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,6 +45,11 @@ class User(UserMixin, TimestampMixin, Base):
         if not self.session_token:
             raise RuntimeError("Log a user in through marketplace.auth.sessions.start")
         return self.session_token
+
+    # Flask-Login's user interface. Not its UserMixin: that compares users by get_id(), which
+    # here is a session token, not an identity.
+    is_authenticated = True
+    is_anonymous = False
 
     @property
     def is_active(self) -> bool:

@@ -1,4 +1,4 @@
-"""Signing in and out."""
+"""Registration, e-mail confirmation, logging in and out, and passwords."""
 
 from flask import Blueprint
 
