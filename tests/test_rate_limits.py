@@ -45,9 +45,9 @@ def check_limits(app, make_user):
     classroom = from_address(app, "10.0.0.1")
 
     # Successful logins never count.
+    credentials = {"email": "ok@example.org", "password": TEST_PASSWORD}
     for _ in range(6):
-        assert classroom.post("/login", data={"email": "ok@example.org",
-                                              "password": TEST_PASSWORD}).status_code == 302  # fmt: skip
+        assert classroom.post("/login", data=credentials).status_code == 302
         classroom.post("/logout")
 
     # Per account: the fourth failure for one account is refused, from any address...

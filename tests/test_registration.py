@@ -68,7 +68,7 @@ def test_unconfirmed_person_is_asked_to_confirm_first(client, make_site):
 
 
 def test_existing_address_gets_the_same_answer_and_its_owner_an_email(client, make_user, make_site):
-    make_user(Role.MENTOR, email="taken@example.org")
+    make_user(Role.MENTOR, email="taken@example.org", preferred_locale="en")
     form = registration(make_site("riga").id, email="TAKEN@example.org")
     response = client.post("/register", data=form)
     assert response.headers["Location"] == "/register/check-your-email"

@@ -10,7 +10,7 @@ from marketplace.i18n import LANGUAGES
 
 class LanguageForm(FlaskForm):
     language = ChoiceField(
-        _l("Language of the site and of your e-mails"),
+        _l("Language of the pages and of your e-mails"),
         choices=options(LANGUAGES.items()),
         validators=[AnyOf(list(LANGUAGES), message=_l("Please choose a language from the list."))],
     )

@@ -50,10 +50,10 @@ class GrantRoleForm(FlaskForm):
 
 class SiteForm(FlaskForm):
     name = StringField(
-        _l("Name"),
+        _l("Name of the site"),
         validators=[
-            DataRequired(message=_l("Please enter a name.")),
-            Length(max=120, message=_l("A name has at most 120 characters.")),
+            DataRequired(message=_l("Please enter the name of the site.")),
+            Length(max=120, message=_l("The name of a site has at most 120 characters.")),
             no_nul_bytes,
         ],
     )
