@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Flask, has_request_context, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from marketplace.auth import sessions
@@ -27,7 +28,9 @@ from marketplace.extensions import (
     migrate,
 )
 from marketplace.i18n import LANGUAGES, format_site_datetime, select_locale, select_timezone
+from marketplace.languages import language_name
 from marketplace.navigation import visible_menu
+from marketplace.notifications.services import unread_count
 from marketplace.security import register_security_headers
 from marketplace.statuses import status_colour, status_label
 
@@ -77,8 +80,23 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.auth import bp as auth_bp
     from marketplace.mail import bp as mail_bp
     from marketplace.main import bp as main_bp
+    from marketplace.notifications import bp as notifications_bp
+    from marketplace.organisations import bp as organisations_bp
+    from marketplace.postings import bp as postings_bp
+    from marketplace.review import bp as review_bp
 
-    for blueprint in (main_bp, auth_bp, account_bp, admin_bp, audit_bp, mail_bp):
+    for blueprint in (
+        main_bp,
+        auth_bp,
+        account_bp,
+        postings_bp,
+        organisations_bp,
+        review_bp,
+        notifications_bp,
+        admin_bp,
+        audit_bp,
+        mail_bp,
+    ):
         app.register_blueprint(blueprint)
 
 
@@ -87,6 +105,7 @@ def register_request_hooks(app: Flask) -> None:
     register_security_headers(app)
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.globals.update(
+        language_name=language_name,
         format_site_datetime=format_site_datetime,
         status_label=status_label,
         status_colour=status_colour,
@@ -100,6 +119,9 @@ def register_request_hooks(app: Flask) -> None:
             "languages": LANGUAGES,
             "current_locale": str(get_locale()),
             "menu": visible_menu(),
+            "unread_notifications": (
+                unread_count(current_user) if current_user.is_authenticated else 0
+            ),
             "logout_form": LogoutForm(),
             "request_path": request.full_path.rstrip("?"),
         }

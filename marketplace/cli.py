@@ -118,6 +118,20 @@ def create_admin(email: str, name: str, password: str):
     click.echo(f"{'Created' if created else 'Updated'} {email}: super-admin, active, confirmed.")
 
 
+@click.group(help="Postings.")
+def postings():
+    pass
+
+
+@postings.command("close-expired", help="Close postings past their deadline or full (for cron).")
+def close_expired():
+    from marketplace.postings.services import close_expired as close
+
+    with click.progressbar(length=0, label="Closing") as bar:
+        closed = close(progress=bar)
+    click.echo(f"Closed {closed} postings.")
+
+
 def register_cli(app: Flask) -> None:
-    for command in (translate, demo, outbox, create_admin):
+    for command in (translate, demo, outbox, create_admin, postings):
         app.cli.add_command(command)

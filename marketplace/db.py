@@ -51,6 +51,19 @@ class UTCDateTime(sa.types.TypeDecorator):
         return value.astimezone(UTC)
 
 
+def string_enum(enum_class, length: int = 32) -> sa.Enum:
+    """An enum stored as a string with a CHECK of its values (``native_enum=False``), so that
+    autogenerate notices a new value and both databases behave alike."""
+    return sa.Enum(
+        enum_class,
+        native_enum=False,
+        length=length,
+        values_callable=lambda members: [m.value for m in members],
+        create_constraint=True,
+        validate_strings=True,
+    )
+
+
 class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 

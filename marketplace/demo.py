@@ -9,6 +9,7 @@ from marketplace.accounts.models import ConsentRecord, RoleGrant, User
 from marketplace.accounts.roles import Role
 from marketplace.auth.services import PRIVACY_NOTICE_VERSION
 from marketplace.db import utcnow
+from marketplace.demo_employers import load_employers
 from marketplace.extensions import db
 from marketplace.sites.models import Site, SiteHoursPlan, TrainingCategory
 
@@ -89,4 +90,5 @@ def load_demo_data() -> int:
             )
         db.session.add(user)
     db.session.commit()
+    load_employers()
     return len(PEOPLE)

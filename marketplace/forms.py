@@ -1,7 +1,7 @@
 """Pieces shared by every form."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, RadioField, SelectChoice, SelectField
+from wtforms import DateField, IntegerField, RadioField, SelectChoice, SelectField
 from wtforms.validators import ValidationError
 
 
@@ -53,3 +53,11 @@ class WholeNumberField(IntegerField):
         except ValueError as error:
             self.data = None
             raise ValueError(_l("Please enter a whole number, for example 40.")) from error
+
+
+class DateInputField(DateField):
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(_l("Please enter a date, for example 2027-03-01.")) from error

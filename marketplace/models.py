@@ -3,15 +3,25 @@
 from marketplace.accounts.models import ConsentRecord, RoleGrant, User, UserSession
 from marketplace.audit.models import AuditEntry
 from marketplace.mail.models import OutboxMessage
+from marketplace.notifications.models import Notification
+from marketplace.organisations.models import Organisation, OrganisationMember
+from marketplace.postings.models import Posting, PostingLanguage
 from marketplace.sites.models import Site, SiteHoursPlan
+from marketplace.workflow.models import StatusChange
 
 __all__ = [
     "AuditEntry",
     "ConsentRecord",
+    "Notification",
+    "Organisation",
+    "OrganisationMember",
     "OutboxMessage",
+    "Posting",
+    "PostingLanguage",
     "RoleGrant",
     "Site",
     "SiteHoursPlan",
+    "StatusChange",
     "User",
     "UserSession",
 ]

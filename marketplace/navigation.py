@@ -20,7 +20,11 @@ class NavItem:
 
 MENU = [
     NavItem("main.home", _l("Home")),
+    NavItem("postings.index", _l("Postings")),
     NavItem("main.dashboard", _l("Dashboard")),
+    NavItem("organisations.mine", _l("Your organisations")),
+    NavItem("review.queue", _l("Review")),
+    NavItem("notifications.inbox", _l("Notifications")),
     NavItem("admin.users", _l("People")),
     NavItem("admin.sites", _l("Sites")),
     NavItem("audit.log", _l("Audit log")),

@@ -11,15 +11,36 @@ from flask_babel import lazy_pgettext
 STATUS_LABELS = {
     ("account", "active"): lazy_pgettext("account status", "active"),
     ("account", "deactivated"): lazy_pgettext("account status", "deactivated"),
+    ("organisation", "pending"): lazy_pgettext("organisation status", "pending"),
+    ("organisation", "approved"): lazy_pgettext("organisation status", "approved"),
+    ("organisation", "rejected"): lazy_pgettext("organisation status", "rejected"),
+    ("organisation", "suspended"): lazy_pgettext("organisation status", "suspended"),
+    ("member", "pending"): lazy_pgettext("membership status", "waiting for the owner"),
+    ("member", "approved"): lazy_pgettext("membership status", "approved"),
+    ("posting", "draft"): lazy_pgettext("posting status", "draft"),
+    ("posting", "submitted"): lazy_pgettext("posting status", "submitted"),
+    ("posting", "changes_requested"): lazy_pgettext("posting status", "changes requested"),
+    ("posting", "published"): lazy_pgettext("posting status", "published"),
+    ("posting", "rejected"): lazy_pgettext("posting status", "rejected"),
+    ("posting", "closed"): lazy_pgettext("posting status", "closed"),
 }
 
 # Bootstrap colour of each status's badge; statuses not listed are grey.
-STATUS_COLOURS = {"active": "success", "deactivated": "secondary"}
+STATUS_COLOURS = {
+    "active": "success",
+    "approved": "success",
+    "published": "success",
+    "pending": "warning",
+    "submitted": "info",
+    "changes_requested": "warning",
+    "rejected": "danger",
+    "suspended": "danger",
+}
 
 
-def status_label(entity: str, status: str):
-    return STATUS_LABELS[(entity, status)]
+def status_label(entity: str, status: str | None):
+    return STATUS_LABELS[(entity, status)] if status else ""
 
 
-def status_colour(status: str) -> str:
-    return STATUS_COLOURS.get(status, "secondary")
+def status_colour(status: str | None) -> str:
+    return STATUS_COLOURS.get(status or "", "secondary")

@@ -144,12 +144,30 @@ def make_site(app):
         if existing is not None:
             return existing
         defaults = {
-            "riga": dict(name="Riga", country_code="LV", timezone="Europe/Riga",
-                         default_locale="lv", local_locale="lv"),
-            "linkoping": dict(name="Linköping", country_code="SE", timezone="Europe/Stockholm",
-                              default_locale="sv", local_locale="sv"),
-        }.get(slug, dict(name=slug.title(), country_code="LV", timezone="Europe/Riga",
-                         default_locale="en", local_locale="lv"))  # fmt: skip
+            "riga": dict(
+                name="Riga",
+                country_code="LV",
+                timezone="Europe/Riga",
+                default_locale="lv",
+                local_locale="lv",
+            ),
+            "linkoping": dict(
+                name="Linköping",
+                country_code="SE",
+                timezone="Europe/Stockholm",
+                default_locale="sv",
+                local_locale="sv",
+            ),
+        }.get(
+            slug,
+            dict(
+                name=slug.title(),
+                country_code="LV",
+                timezone="Europe/Riga",
+                default_locale="en",
+                local_locale="lv",
+            ),
+        )
         site = Site(slug=slug, **{**defaults, **values})
         db.session.add(site)
         db.session.commit()
@@ -186,8 +204,13 @@ def log_in(client, user: User, user_agent: str = "pytest") -> UserSession:
     client's cookie, as a real login would, without posting the login form."""
     token = secrets.token_urlsafe(24)
     now = utcnow()
-    record = UserSession(user_id=user.id, token_hash=hash_token(token), created_at=now,
-                         last_seen_at=now, user_agent=user_agent)  # fmt: skip
+    record = UserSession(
+        user_id=user.id,
+        token_hash=hash_token(token),
+        created_at=now,
+        last_seen_at=now,
+        user_agent=user_agent,
+    )
     db.session.add(record)
     db.session.commit()
     with client.session_transaction() as session:

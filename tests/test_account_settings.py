@@ -41,9 +41,11 @@ def test_new_email_address_is_used_after_its_link_is_opened(signed_in_client):
 def test_address_of_another_account_is_not_taken_and_not_revealed(signed_in_client, make_user):
     make_user(Role.PARTICIPANT, email="someone@example.org")
     client, user = signed_in_client(Role.MENTOR, email="me@example.org")
-    response = client.post("/account/email", data={"email": "someone@example.org",
-                                                   "current_password": TEST_PASSWORD},
-                           follow_redirects=True)  # fmt: skip
+    response = client.post(
+        "/account/email",
+        data={"email": "someone@example.org", "current_password": TEST_PASSWORD},
+        follow_redirects=True,
+    )
     assert "We have sent a link to the new address." in response.get_data(as_text=True)
     [notice] = inbox("someone@example.org")
     assert "already has another account" in notice.body_text
@@ -53,7 +55,8 @@ def test_address_of_another_account_is_not_taken_and_not_revealed(signed_in_clie
 
 def test_email_change_needs_the_current_password(signed_in_client):
     client, _user = signed_in_client(Role.MENTOR)
-    page = client.post("/account/email", data={"email": "x@example.org",
-                                                "current_password": "wrong wrong"})  # fmt: skip
+    page = client.post(
+        "/account/email", data={"email": "x@example.org", "current_password": "wrong wrong"}
+    )
     assert "This is not your current password." in page.get_data(as_text=True)
     assert inbox("x@example.org") == []

@@ -9,11 +9,18 @@ from marketplace.sites.models import Site, TrainingCategory
 
 def site_form(**changes) -> dict:
     data = {
-        "name": "Tartu", "slug": "tartu", "country_code": "ee", "timezone": "Europe/Tallinn",
-        "default_locale": "en", "local_locale": "ru",
-        "hours_local_language": "120", "hours_culture": "30", "hours_entrepreneurship": "0",
-        "hours_professional_identity": "40", "hours_career_support": "10",
-    }  # fmt: skip
+        "name": "Tartu",
+        "slug": "tartu",
+        "country_code": "ee",
+        "timezone": "Europe/Tallinn",
+        "default_locale": "en",
+        "local_locale": "ru",
+        "hours_local_language": "120",
+        "hours_culture": "30",
+        "hours_entrepreneurship": "0",
+        "hours_professional_identity": "40",
+        "hours_career_support": "10",
+    }
     return {**data, **changes}
 
 
@@ -33,8 +40,9 @@ def test_editing_a_site_changes_its_plan(signed_in_client, make_site):
     admin, _ = signed_in_client(Role.SUPER_ADMIN)
     form = admin.get(f"/admin/sites/{riga.id}").get_data(as_text=True)
     assert 'value="Riga"' in form
-    admin.post(f"/admin/sites/{riga.id}",
-               data=site_form(name="Rīga", slug="riga", hours_culture="56"))  # fmt: skip
+    admin.post(
+        f"/admin/sites/{riga.id}", data=site_form(name="Rīga", slug="riga", hours_culture="56")
+    )
     db.session.refresh(riga)
     assert riga.name == "Rīga"
     assert riga.planned_hours(TrainingCategory.CULTURE) == 56
@@ -43,9 +51,15 @@ def test_editing_a_site_changes_its_plan(signed_in_client, make_site):
 def test_bad_site_input_is_explained_next_to_each_field(signed_in_client, make_site):
     make_site("riga")
     admin, _ = signed_in_client(Role.SUPER_ADMIN)
-    page = admin.post("/admin/sites/new", data=site_form(
-        slug="riga", timezone="Mars/Olympus", hours_culture="many", hours_entrepreneurship="-5",
-    )).get_data(as_text=True)  # fmt: skip
+    page = admin.post(
+        "/admin/sites/new",
+        data=site_form(
+            slug="riga",
+            timezone="Mars/Olympus",
+            hours_culture="many",
+            hours_entrepreneurship="-5",
+        ),
+    ).get_data(as_text=True)
     assert "Please choose one of the options." in page
     assert "Please enter a whole number" in page
     assert "from 0 to 100000" in page

@@ -79,8 +79,7 @@ def test_coordinator_cannot_appoint_coordinators_or_act_elsewhere(
 def test_super_admin_appoints_a_coordinator(signed_in_client, make_user):
     person = make_user(site="linkoping")
     admin, _ = signed_in_client(Role.SUPER_ADMIN)
-    admin.post(f"/admin/users/{person.id}/roles",
-               data={"grant": f"coordinator:{person.site_id}"})  # fmt: skip
+    admin.post(f"/admin/users/{person.id}/roles", data={"grant": f"coordinator:{person.site_id}"})
     db.session.refresh(person)
     assert person.sites_for(Role.COORDINATOR) == {person.site_id}
 
@@ -106,14 +105,16 @@ def test_deactivation_is_confirmed_then_ends_the_persons_sessions(app, signed_in
     coordinator.post(f"/admin/users/{person.id}/deactivate")
 
     assert persons_phone.get("/dashboard").status_code == 302
-    login = english_client(app).post("/login", data={"email": "leaving@example.org",
-                                                     "password": TEST_PASSWORD})  # fmt: skip
+    login = english_client(app).post(
+        "/login", data={"email": "leaving@example.org", "password": TEST_PASSWORD}
+    )
     assert login.status_code == 200
     assert "account.deactivated" in audit_actions()
 
     coordinator.post(f"/admin/users/{person.id}/reactivate")
-    again = english_client(app).post("/login", data={"email": "leaving@example.org",
-                                                     "password": TEST_PASSWORD})  # fmt: skip
+    again = english_client(app).post(
+        "/login", data={"email": "leaving@example.org", "password": TEST_PASSWORD}
+    )
     assert again.headers["Location"] == "/dashboard"
 
 

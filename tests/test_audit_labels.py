@@ -3,6 +3,8 @@
 import re
 
 from marketplace.audit.labels import ACTION_LABELS
+from marketplace.organisations.services import TRANSITIONS as ORGANISATION
+from marketplace.postings.services import TRANSITIONS as POSTING
 from tests.conftest import ROOT
 
 # The first argument of audit.record(...): a literal, or 'a if condition else b' of two literals.
@@ -15,6 +17,20 @@ def recorded_actions() -> set[str]:
         for argument in FIRST_ARGUMENT.findall(source.read_text(encoding="utf-8")):
             actions.update(re.findall(r'"([^"]+)"', argument))
     return actions
+
+
+def workflow_actions() -> set[str]:
+    """Each status a workflow can reach is recorded as '<object>.<status>'."""
+    return {
+        f"{name}.{target}"
+        for name, edges in (("organisation", ORGANISATION), ("posting", POSTING))
+        for targets in edges.values()
+        for target in targets
+    }
+
+
+def test_every_workflow_step_has_a_label():
+    assert workflow_actions() - set(ACTION_LABELS) == set()
 
 
 def test_every_recorded_action_has_a_label():

@@ -9,10 +9,10 @@ from tests.conftest import TEST_PASSWORD
 def test_logins_appear_in_the_audit_log_of_the_persons_site(
     app, client, make_user, signed_in_client
 ):
-    make_user(Role.PARTICIPANT, email="riga.person@example.org", site="riga",
-              display_name="Rita")  # fmt: skip
-    make_user(Role.PARTICIPANT, email="lkp.person@example.org", site="linkoping",
-              display_name="Lars")  # fmt: skip
+    make_user(Role.PARTICIPANT, email="riga.person@example.org", site="riga", display_name="Rita")
+    make_user(
+        Role.PARTICIPANT, email="lkp.person@example.org", site="linkoping", display_name="Lars"
+    )
     client.post("/login", data={"email": "riga.person@example.org", "password": TEST_PASSWORD})
     client.post("/logout")
     client.post("/login", data={"email": "lkp.person@example.org", "password": TEST_PASSWORD})

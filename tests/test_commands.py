@@ -8,8 +8,10 @@ from marketplace.extensions import db
 
 
 def test_create_admin_makes_the_first_super_admin(runner, client):
-    result = runner.invoke(args=["create-admin", "Boss@Example.org", "--name", "Boss"],
-                           input="long enough words\nlong enough words\n")  # fmt: skip
+    result = runner.invoke(
+        args=["create-admin", "Boss@Example.org", "--name", "Boss"],
+        input="long enough words\nlong enough words\n",
+    )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(sa.select(User).where(User.email == "boss@example.org"))
     assert user.roles == {Role.SUPER_ADMIN}
@@ -18,8 +20,9 @@ def test_create_admin_makes_the_first_super_admin(runner, client):
     )
     assert login.headers["Location"] == "/dashboard"
 
-    again = runner.invoke(args=["create-admin", "boss@example.org"],
-                          input="whatever it is\nwhatever it is\n")  # fmt: skip
+    again = runner.invoke(
+        args=["create-admin", "boss@example.org"], input="whatever it is\nwhatever it is\n"
+    )
     assert "Updated" in again.output
     db.session.refresh(user)
     assert len(user.role_grants) == 1

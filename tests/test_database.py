@@ -46,10 +46,12 @@ def test_only_valid_roles_are_stored(app, make_user):
     user = make_user()
     with pytest.raises(IntegrityError):
         db.session.execute(
-            sa.text("INSERT INTO role_grant (user_id, role, site_id, created_at) "
-                    "VALUES (:u, 'wizard', :s, CURRENT_TIMESTAMP)"),
+            sa.text(
+                "INSERT INTO role_grant (user_id, role, site_id, created_at) "
+                "VALUES (:u, 'wizard', :s, CURRENT_TIMESTAMP)"
+            ),
             {"u": user.id, "s": user.site_id},
-        )  # fmt: skip
+        )
         db.session.commit()
 
 

@@ -27,10 +27,18 @@ def test_participant_account_lifecycle(app, make_site, make_user, locale):
         return client
 
     phone, laptop = browser(), browser()
-    phone.post("/register", data={
-        "display_name": "Oksana", "email": "oksana@example.org", "password": PASSWORD,
-        "confirm": PASSWORD, "role": "participant", "site": str(riga.id), "consent": "y",
-    })  # fmt: skip
+    phone.post(
+        "/register",
+        data={
+            "display_name": "Oksana",
+            "email": "oksana@example.org",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+            "role": "participant",
+            "site": str(riga.id),
+            "consent": "y",
+        },
+    )
     [confirmation] = inbox("oksana@example.org")
     assert confirmation.locale == locale
     page = phone.get(link_in(confirmation), follow_redirects=True).get_data(as_text=True)

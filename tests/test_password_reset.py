@@ -20,11 +20,13 @@ def reset_link(message: OutboxMessage) -> str:
 
 
 def test_person_resets_a_forgotten_password_from_the_emailed_link(client, make_user):
-    make_user(Role.PARTICIPANT, email="olena@example.org", preferred_locale="uk",
-              display_name="Олена")  # fmt: skip
+    make_user(
+        Role.PARTICIPANT, email="olena@example.org", preferred_locale="uk", display_name="Олена"
+    )
 
-    answer = client.post("/password/forgot", data={"email": "OLENA@example.org"},
-                         follow_redirects=True)  # fmt: skip
+    answer = client.post(
+        "/password/forgot", data={"email": "OLENA@example.org"}, follow_redirects=True
+    )
     assert SAME_ANSWER in answer.get_data(as_text=True)
 
     [message] = captured_mail()
@@ -36,8 +38,9 @@ def test_person_resets_a_forgotten_password_from_the_emailed_link(client, make_u
     link = reset_link(message)
     form = client.post(link, data={"password": "new secret words", "confirm": "new secret words"})
     assert form.headers["Location"] == "/login"
-    login = client.post("/login", data={"email": "olena@example.org",
-                                        "password": "new secret words"})  # fmt: skip
+    login = client.post(
+        "/login", data={"email": "olena@example.org", "password": "new secret words"}
+    )
     assert login.headers["Location"] == "/dashboard"
 
     client.post("/logout")
@@ -46,8 +49,9 @@ def test_person_resets_a_forgotten_password_from_the_emailed_link(client, make_u
 
 
 def test_unknown_address_gets_the_same_answer_and_no_mail(client):
-    answer = client.post("/password/forgot", data={"email": "nobody@example.org"},
-                         follow_redirects=True)  # fmt: skip
+    answer = client.post(
+        "/password/forgot", data={"email": "nobody@example.org"}, follow_redirects=True
+    )
     assert SAME_ANSWER in answer.get_data(as_text=True)
     assert captured_mail() == []
 

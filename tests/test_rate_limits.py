@@ -51,8 +51,10 @@ def check_limits(app, make_user):
         classroom.post("/logout")
 
     # Per account: the fourth failure for one account is refused, from any address...
-    statuses = [fail_login(from_address(app, f"10.0.1.{n}"), "victim@example.org").status_code
-                for n in range(4)]  # fmt: skip
+    statuses = [
+        fail_login(from_address(app, f"10.0.1.{n}"), "victim@example.org").status_code
+        for n in range(4)
+    ]
     assert statuses == [200, 200, 200, 429]
     assert "Too many attempts" in fail_login(classroom, "victim@example.org").get_data(as_text=True)
     # ...but the owner can still reset the password.
@@ -69,8 +71,10 @@ def check_limits(app, make_user):
 
     # Reset requests per address.
     burst = from_address(app, "10.0.0.3")
-    codes = [burst.post("/password/forgot", data={"email": "x@example.org"}).status_code
-             for _ in range(3)]  # fmt: skip
+    codes = [
+        burst.post("/password/forgot", data={"email": "x@example.org"}).status_code
+        for _ in range(3)
+    ]
     assert codes == [302, 302, 429]
 
 

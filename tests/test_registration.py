@@ -57,8 +57,11 @@ def test_participant_registers_confirms_and_logs_in(client, make_site):
 
 def test_unconfirmed_person_is_asked_to_confirm_first(client, make_site):
     client.post("/register", data=registration(make_site("riga").id))
-    response = client.post("/login", data={"email": "olena@example.org", "password": GOOD_PASSWORD},
-                           follow_redirects=True)  # fmt: skip
+    response = client.post(
+        "/login",
+        data={"email": "olena@example.org", "password": GOOD_PASSWORD},
+        follow_redirects=True,
+    )
     page = response.get_data(as_text=True)
     assert "Please confirm your e-mail address first" in page
     assert client.get("/dashboard").status_code == 302
@@ -79,8 +82,9 @@ def test_existing_address_gets_the_same_answer_and_its_owner_an_email(client, ma
 
 def test_common_and_short_passwords_are_refused_with_the_input_kept(client, make_site):
     site_id = make_site("riga").id
-    common = client.post("/register", data=registration(site_id, password="password123",
-                                                        confirm="password123"))  # fmt: skip
+    common = client.post(
+        "/register", data=registration(site_id, password="password123", confirm="password123")
+    )
     page = common.get_data(as_text=True)
     assert "one of the most common" in page
     assert 'value="Olena Bondarenko"' in page

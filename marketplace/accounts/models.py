@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from marketplace.accounts.roles import Role
-from marketplace.db import Base, TimestampMixin, UTCDateTime
+from marketplace.db import Base, TimestampMixin, UTCDateTime, string_enum
 from marketplace.search import normalise_for_search
 from marketplace.sites.models import Site
 
@@ -112,16 +112,7 @@ class RoleGrant(TimestampMixin, Base):
     user_id: Mapped[int] = mapped_column(
         sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True
     )
-    role: Mapped[Role] = mapped_column(
-        sa.Enum(
-            Role,
-            native_enum=False,
-            length=32,
-            values_callable=lambda roles: [r.value for r in roles],
-            create_constraint=True,
-            validate_strings=True,
-        )
-    )
+    role: Mapped[Role] = mapped_column(string_enum(Role))
     site_id: Mapped[int | None] = mapped_column(sa.ForeignKey("site.id", ondelete="CASCADE"))
 
     user: Mapped[User] = relationship(back_populates="role_grants")

@@ -42,8 +42,10 @@ def change_password():
             auth_services.change_password(user, form.password.data, remember=remember)
             # The old session ended with all the others; this device continues in a new one.
             login_user(user, remember=remember)
-            flash(_("Your password has been changed. You were logged out on all other devices."),
-                  "success")  # fmt: skip
+            flash(
+                _("Your password has been changed. You were logged out on all other devices."),
+                "success",
+            )
             return redirect(url_for("account.settings"))
     return render_template("account/change_password.html", form=form)
 
@@ -75,8 +77,10 @@ def confirm_new_email(token: str):
         if error.expired:
             flash(_("This link has expired. Please ask for a new one."), "warning")
         else:
-            flash(_("This link is not valid or has already been used. Please ask for a new one."),
-                  "warning")  # fmt: skip
+            flash(
+                _("This link is not valid or has already been used. Please ask for a new one."),
+                "warning",
+            )
         return redirect(url_for("account.change_email"))
     except services.EmailTaken:
         flash(_("Another account already uses this e-mail address."), "warning")

@@ -47,8 +47,13 @@ def request_email_change(user: User, new_email: str) -> None:
         return
     locale = user.preferred_locale
     if _address_in_use(new_email, user):
-        queue_email(new_email, _l("This e-mail address already has an account"),
-                    "email/email_in_use.txt", locale=locale, name=user.display_name)  # fmt: skip
+        queue_email(
+            new_email,
+            _l("This e-mail address already has an account"),
+            "email/email_in_use.txt",
+            locale=locale,
+            name=user.display_name,
+        )
     else:
         token = tokens.make("change-email", {"user": user.id, "old": user.email, "new": new_email})
         queue_email(
@@ -75,9 +80,14 @@ def confirm_email_change(token: str) -> User:
         raise EmailTaken
     user.email = new_email
     user.email_confirmed_at = utcnow()
-    queue_email(old_email, _l("Your e-mail address was changed"), "email/email_changed.txt",
-                locale=user.preferred_locale, name=user.display_name,
-                new_email=new_email)  # fmt: skip
+    queue_email(
+        old_email,
+        _l("Your e-mail address was changed"),
+        "email/email_changed.txt",
+        locale=user.preferred_locale,
+        name=user.display_name,
+        new_email=new_email,
+    )
     audit.record("account.email_changed", actor=user, obj=user, site_id=user.site_id)
     try:
         db.session.commit()

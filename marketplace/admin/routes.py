@@ -53,11 +53,13 @@ def _grant_form(user: User) -> GrantRoleForm:
     form = GrantRoleForm()
     held = {(g.role, g.site_id) for g in user.role_grants}
     form.grant.choices = options(
-        (f"{role.value}:{site.id if site else ''}",
-         f"{role.label} · {site.name}" if site else str(role.label))
+        (
+            f"{role.value}:{site.id if site else ''}",
+            f"{role.label} · {site.name}" if site else str(role.label),
+        )
         for role, site in services.grantable(current_user)
         if (role, site.id if site else None) not in held
-    )  # fmt: skip
+    )
     return form
 
 
@@ -96,8 +98,14 @@ def grant_role(user_id: int):
     except services.NotAllowed:
         abort(403)
     if granted:
-        flash(_("%(name)s now has the role %(role)s.", name=person.display_name,
-                role=Role(role_value).label), "success")  # fmt: skip
+        flash(
+            _(
+                "%(name)s now has the role %(role)s.",
+                name=person.display_name,
+                role=Role(role_value).label,
+            ),
+            "success",
+        )
     else:
         flash(_("%(name)s already has this role.", name=person.display_name), "info")
     return redirect(url_for("admin.user", user_id=person.id))
@@ -115,8 +123,14 @@ def revoke_role(user_id: int, grant_id: int):
     except services.NotAllowed:
         flash(_("You cannot take away this role."), "warning")
         return redirect(url_for("admin.user", user_id=person.id))
-    flash(_("The role %(role)s was taken away from %(name)s.", role=grant.role.label,
-            name=person.display_name), "success")  # fmt: skip
+    flash(
+        _(
+            "The role %(role)s was taken away from %(name)s.",
+            role=grant.role.label,
+            name=person.display_name,
+        ),
+        "success",
+    )
     return redirect(url_for("admin.user", user_id=person.id))
 
 
@@ -129,8 +143,13 @@ def deactivate(user_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         services.deactivate(current_user, person)
-        flash(_("%(name)s can no longer log in. Their open sessions have ended.",
-                name=person.display_name), "success")  # fmt: skip
+        flash(
+            _(
+                "%(name)s can no longer log in. Their open sessions have ended.",
+                name=person.display_name,
+            ),
+            "success",
+        )
         return redirect(url_for("admin.user", user_id=person.id))
     return render_template("admin/confirm_deactivate.html", person=person, form=form)
 

@@ -33,8 +33,9 @@ def managed_site_ids(actor: User) -> set[int] | None:
     return None if is_super_admin(actor) else actor.sites_for(Role.COORDINATOR)
 
 
-def users_query(actor: User, *, search: str = "", site_id: int | None = None,
-                role: Role | None = None) -> sa.Select:  # fmt: skip
+def users_query(
+    actor: User, *, search: str = "", site_id: int | None = None, role: Role | None = None
+) -> sa.Select:
     query = sa.select(User).order_by(User.display_name, User.id)
     sites = managed_site_ids(actor)
     if sites is not None:
@@ -85,8 +86,13 @@ def grant_role(actor: User, user: User, role: Role, site: Site | None) -> bool:
     if any(g.role is role and g.site_id == site_id for g in user.role_grants):
         return False
     user.role_grants.append(RoleGrant(role=role, site_id=site_id))
-    audit.record("role.granted", actor=actor, obj=user, site_id=site_id or user.site_id,
-                 summary=_grant_summary(role, site))  # fmt: skip
+    audit.record(
+        "role.granted",
+        actor=actor,
+        obj=user,
+        site_id=site_id or user.site_id,
+        summary=_grant_summary(role, site),
+    )
     try:
         db.session.commit()
     except sa.exc.IntegrityError:
@@ -102,8 +108,13 @@ def revoke_role(actor: User, grant: RoleGrant) -> None:
         raise NotAllowed
     if grant.role is Role.SUPER_ADMIN and _super_admin_count() <= 1:
         raise NotAllowed  # the last super-admin cannot be removed, or nobody could manage sites
-    audit.record("role.revoked", actor=actor, obj=user, site_id=grant.site_id or user.site_id,
-                 summary=_grant_summary(grant.role, grant.site))  # fmt: skip
+    audit.record(
+        "role.revoked",
+        actor=actor,
+        obj=user,
+        site_id=grant.site_id or user.site_id,
+        summary=_grant_summary(grant.role, grant.site),
+    )
     db.session.delete(grant)
     db.session.commit()
 
@@ -164,8 +175,13 @@ def save_site(actor: User, site: Site | None, values: dict, hours: dict[Training
         else:
             site.hours_plan.append(SiteHoursPlan(category=category, planned_hours=planned))
     db.session.flush()
-    audit.record("site.created" if created else "site.updated", actor=actor, obj=site,
-                 site_id=site.id, summary=site.name)  # fmt: skip
+    audit.record(
+        "site.created" if created else "site.updated",
+        actor=actor,
+        obj=site,
+        site_id=site.id,
+        summary=site.name,
+    )
     db.session.commit()
     return site
 

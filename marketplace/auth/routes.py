@@ -64,8 +64,13 @@ def login():
             login_user(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next")))
         if outcome is services.LoginOutcome.UNCONFIRMED:
-            flash(_("Please confirm your e-mail address first. Open the link we sent you, "
-                    "or ask for a new link below."), "warning")  # fmt: skip
+            flash(
+                _(
+                    "Please confirm your e-mail address first. Open the link we sent you, "
+                    "or ask for a new link below."
+                ),
+                "warning",
+            )
             return redirect(url_for("auth.resend_confirmation"))
         g.login_failed = True
         form.password.errors.append(_("The e-mail or password is not correct."))
@@ -160,8 +165,13 @@ def forgot_password():
     if form.validate_on_submit():
         services.request_password_reset(form.email.data)
         # The same answer whether or not the address has an account, so nobody can probe for one.
-        flash(_("If an account uses this address, we have sent it a link to choose a new "
-                "password. Please check your e-mail."), "info")  # fmt: skip
+        flash(
+            _(
+                "If an account uses this address, we have sent it a link to choose a new "
+                "password. Please check your e-mail."
+            ),
+            "info",
+        )
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot_password.html", form=form)
 

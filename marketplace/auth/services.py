@@ -189,8 +189,9 @@ def log_out(user: User) -> None:
 
 def log_out_everywhere(user: User) -> None:
     ended = sessions.end_all(user)
-    audit.record("logout.everywhere", actor=user, obj=user, site_id=user.site_id,
-                 summary=str(ended))  # fmt: skip
+    audit.record(
+        "logout.everywhere", actor=user, obj=user, site_id=user.site_id, summary=str(ended)
+    )
     db.session.commit()
 
 
@@ -200,8 +201,13 @@ def end_other_session(user: User, session_id: int) -> bool:
     if record is None or record.user_id != user.id or record.ended_at is not None:
         return False
     sessions.end(record)
-    audit.record("logout.device", actor=user, obj=user, site_id=user.site_id,
-                 summary=sessions.describe_device(record.user_agent))  # fmt: skip
+    audit.record(
+        "logout.device",
+        actor=user,
+        obj=user,
+        site_id=user.site_id,
+        summary=sessions.describe_device(record.user_agent),
+    )
     db.session.commit()
     return True
 
@@ -255,8 +261,12 @@ def change_password(user: User, new_password: str, *, remember: bool) -> None:
     user.set_password(new_password, _hash_method())
     sessions.end_all(user)
     sessions.start(user, remember=remember)
-    queue_email(user, _l("Your password was changed"), "email/password_changed.txt",
-                reset_link=url_for("auth.forgot_password", _external=True))  # fmt: skip
+    queue_email(
+        user,
+        _l("Your password was changed"),
+        "email/password_changed.txt",
+        reset_link=url_for("auth.forgot_password", _external=True),
+    )
     audit.record("password.changed", actor=user, obj=user, site_id=user.site_id)
     db.session.commit()
 

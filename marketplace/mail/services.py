@@ -24,10 +24,7 @@ def queue_email(recipient, subject, template: str, *, locale: str | None = None,
     The caller commits: the message belongs to the caller's transaction.
     """
     address = getattr(recipient, "email", recipient)
-    locale = locale or getattr(recipient, "preferred_locale", None)
-    if locale not in LANGUAGES:
-        site = getattr(recipient, "site", None)
-        locale = site.default_locale if site else current_app.config["BABEL_DEFAULT_LOCALE"]
+    locale = locale if locale in LANGUAGES else recipient_locale(recipient)
     with force_locale(locale):
         message = OutboxMessage(
             recipient=address,
@@ -37,6 +34,15 @@ def queue_email(recipient, subject, template: str, *, locale: str | None = None,
         )
     db.session.add(message)
     return message
+
+
+def recipient_locale(recipient) -> str:
+    """The language a person reads: their saved choice, else their site's, else the default."""
+    locale = getattr(recipient, "preferred_locale", None)
+    if locale in LANGUAGES:
+        return locale
+    site = getattr(recipient, "site", None)
+    return site.default_locale if site else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def pending_messages(limit: int = 100) -> list[OutboxMessage]:

@@ -4,12 +4,13 @@ import sqlalchemy as sa
 from flask import redirect, render_template, request, session
 from flask_login import current_user
 
-from marketplace.accounts.roles import ROLE_DESCRIPTIONS
+from marketplace.accounts.roles import ROLE_DESCRIPTIONS, Role
 from marketplace.authz import public, signed_in
 from marketplace.extensions import db
 from marketplace.i18n import LANGUAGES, SESSION_KEY
 from marketplace.main import bp
 from marketplace.redirects import safe_next
+from marketplace.review import services as review
 from marketplace.sites.services import all_sites
 
 
@@ -23,8 +24,16 @@ def home():
 @signed_in
 def dashboard():
     grants = sorted(current_user.role_grants, key=lambda g: (g.role.value, g.site_id or 0))
+    review_counts = (
+        review.counts(current_user)
+        if current_user.has_role(Role.COORDINATOR, Role.SUPER_ADMIN)
+        else None
+    )
     return render_template(
-        "main/dashboard.html", grants=grants, role_descriptions=ROLE_DESCRIPTIONS
+        "main/dashboard.html",
+        grants=grants,
+        role_descriptions=ROLE_DESCRIPTIONS,
+        review_counts=review_counts,
     )
 
 

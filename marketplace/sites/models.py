@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from marketplace.db import Base, TimestampMixin
+from marketplace.db import Base, TimestampMixin, string_enum
 
 
 class TrainingCategory(enum.StrEnum):
@@ -72,16 +72,7 @@ class SiteHoursPlan(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(sa.ForeignKey("site.id", ondelete="CASCADE"))
-    category: Mapped[TrainingCategory] = mapped_column(
-        sa.Enum(
-            TrainingCategory,
-            native_enum=False,
-            length=40,
-            values_callable=lambda categories: [c.value for c in categories],
-            create_constraint=True,
-            validate_strings=True,
-        )
-    )
+    category: Mapped[TrainingCategory] = mapped_column(string_enum(TrainingCategory, 40))
     planned_hours: Mapped[int]
 
     site: Mapped[Site] = relationship(back_populates="hours_plan")

@@ -1,0 +1,7 @@
+"""In-app notifications, each also sent by e-mail, in the recipient's language."""
+
+from flask import Blueprint
+
+bp = Blueprint("notifications", __name__, url_prefix="/notifications")
+
+from marketplace.notifications import routes  # noqa: E402,F401

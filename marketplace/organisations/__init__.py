@@ -1,0 +1,7 @@
+"""Employers: organisations, their staff, and the coordinators' approval."""
+
+from flask import Blueprint
+
+bp = Blueprint("organisations", __name__, url_prefix="/organisations")
+
+from marketplace.organisations import routes  # noqa: E402,F401

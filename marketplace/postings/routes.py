@@ -1,0 +1,248 @@
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from marketplace.accounts.roles import Role
+from marketplace.authz import get_or_404, public, roles_required, signed_in
+from marketplace.errors import keeps_input_on_csrf_failure
+from marketplace.extensions import db
+from marketplace.forms import options
+from marketplace.i18n import LANGUAGES
+from marketplace.languages import CefrLevel, language_choices
+from marketplace.organisations.models import Organisation
+from marketplace.pagination import paginate
+from marketplace.postings import bp, services
+from marketplace.postings.forms import CommentForm, PostingForm, SearchForm
+from marketplace.postings.models import Posting, PostingKind
+from marketplace.postings.models import PostingStatus as Status
+from marketplace.sites.services import all_sites
+from marketplace.workflow.services import TransitionNotAllowed, history
+
+FORM_FIELDS = (
+    "kind",
+    "title",
+    "description",
+    "content_locale",
+    "location",
+    "start_date",
+    "end_date",
+    "hours_per_week",
+    "seats",
+    "work_permit_required",
+    "application_deadline",
+)
+SEARCH_ARGS = (
+    "q",
+    "kind",
+    "site",
+    "city",
+    "language",
+    "content_language",
+    "start_from",
+    "start_to",
+    "hours_min",
+    "hours_max",
+    "open_only",
+    "sort",
+)
+
+
+@bp.get("/")
+@public
+def index():
+    sites = all_sites()
+    form = SearchForm(request.args)
+    form.kind.choices = options([("", _("All kinds"))] + [(k.value, k.label) for k in PostingKind])
+    form.site.choices = options([("", _("All sites"))] + [(str(s.id), s.name) for s in sites])
+    form.city.choices = options(
+        [("", _("All cities"))] + [(c, c) for c in services.cities_with_postings()]
+    )
+    form.language.choices = options([("", _("Any language")), *language_choices()])
+    form.content_language.choices = options([("", _("Any language")), *LANGUAGES.items()])
+    form.sort.choices = options(
+        [("newest", _("Newest first")), ("deadline", _("Deadline soonest"))]
+    )
+    filters = services.SearchFilters()
+    if form.validate():
+        filters = services.SearchFilters(
+            text=form.q.data or "",
+            kind=PostingKind(form.kind.data) if form.kind.data else None,
+            site_id=int(form.site.data) if form.site.data else None,
+            city=form.city.data or "",
+            language=form.language.data or "",
+            content_locale=form.content_language.data or "",
+            start_from=form.start_from.data,
+            start_to=form.start_to.data,
+            hours_min=form.hours_min.data,
+            hours_max=form.hours_max.data,
+            open_only=form.open_only.data,
+            sort=form.sort.data or "newest",
+        )
+    page = paginate(services.search(filters, sites), request.args.get("page", 1, type=int))
+    link_args = {k: v for k, v in request.args.items() if k in SEARCH_ARGS and v}
+    return render_template(
+        "postings/index.html",
+        form=form,
+        page=page,
+        link_args=link_args,
+        is_open=services.is_open,
+        searched=bool(link_args),
+    )
+
+
+def _visible_or_404(posting_id: int) -> Posting:
+    posting = get_or_404(Posting, posting_id)
+    if not services.can_view(current_user, posting):
+        abort(404)
+    return posting
+
+
+@bp.get("/<int:posting_id>")
+@public
+def show(posting_id: int):
+    posting = _visible_or_404(posting_id)
+    signed_in = current_user.is_authenticated
+    is_staff = signed_in and posting.organisation.is_staff(current_user)
+    can_review = signed_in and services.can_review(current_user, posting)
+    return render_template(
+        "postings/show.html",
+        posting=posting,
+        is_open=services.is_open(posting),
+        is_staff=is_staff,
+        can_edit=signed_in and services.can_edit(current_user, posting),
+        can_review=can_review,
+        # The history names coordinators and comments: for the employer and reviewers only.
+        history=history(posting) if is_staff or can_review else [],
+        comment_form=CommentForm(),
+    )
+
+
+def _prepare(form: PostingForm) -> PostingForm:
+    for entry in form.languages.entries:
+        entry.form.language.choices = options([("", _("No language")), *language_choices()])
+    return form
+
+
+def _values(form: PostingForm) -> tuple[dict, list]:
+    values = {name: getattr(form, name).data for name in FORM_FIELDS}
+    values["title"], values["location"] = values["title"].strip(), values["location"].strip()
+    languages = [
+        (entry.form.language.data, CefrLevel(entry.form.min_level.data))
+        for entry in form.languages.entries
+        if entry.form.language.data
+    ]
+    return values, languages
+
+
+def _fill_languages(form: PostingForm, posting: Posting) -> None:
+    for entry, requirement in zip(form.languages.entries, posting.languages, strict=False):
+        entry.form.language.data = requirement.language
+        entry.form.min_level.data = requirement.min_level.value
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(Role.EMPLOYER_STAFF)
+@keeps_input_on_csrf_failure
+def new():
+    organisation_id = request.args.get("organisation", type=int)
+    if organisation_id is None:
+        # A posting always belongs to an organisation: choose it on "Your organisations".
+        return redirect(url_for("organisations.mine"))
+    organisation = get_or_404(Organisation, organisation_id)
+    if not organisation.is_staff(current_user):
+        abort(404)
+    form = _prepare(PostingForm())
+    if request.method == "GET":
+        form.content_locale.data = organisation.site.local_locale
+    if form.validate_on_submit():
+        posting = services.create(current_user, organisation, *_values(form))
+        flash(_("The draft is saved. Send it for review when it is ready."), "success")
+        return redirect(url_for("postings.show", posting_id=posting.id))
+    return render_template("postings/form.html", form=form, organisation=organisation, posting=None)
+
+
+@bp.route("/<int:posting_id>/edit", methods=["GET", "POST"])
+@signed_in
+@keeps_input_on_csrf_failure
+def edit(posting_id: int):
+    posting = _visible_or_404(posting_id)
+    if not posting.organisation.is_staff(current_user):
+        abort(404)
+    if not services.can_edit(current_user, posting):
+        abort(403)
+    form = _prepare(PostingForm(obj=posting))
+    if request.method == "GET":
+        _fill_languages(form, posting)
+    if form.validate_on_submit():
+        if services.update(current_user, posting, *_values(form)):
+            flash(
+                _("Saved. The posting is hidden until a coordinator publishes it again."), "warning"
+            )
+        else:
+            flash(_("Saved."), "success")
+        return redirect(url_for("postings.show", posting_id=posting.id))
+    return render_template(
+        "postings/form.html", form=form, organisation=posting.organisation, posting=posting
+    )
+
+
+@bp.post("/<int:posting_id>/submit")
+@signed_in
+def submit(posting_id: int):
+    posting = _visible_or_404(posting_id)
+    try:
+        services.submit(current_user, posting)
+    except services.NotAllowed:
+        abort(404)
+    except services.PostingProblem as problem:
+        db.session.rollback()
+        flash(problem.message, "warning")
+    except TransitionNotAllowed:
+        flash(_("This is not possible in the posting's current status."), "warning")
+    else:
+        flash(_("Sent for review. A coordinator will look at it soon."), "success")
+    return redirect(url_for("postings.show", posting_id=posting.id))
+
+
+@bp.post("/<int:posting_id>/close")
+@signed_in
+def close(posting_id: int):
+    posting = _visible_or_404(posting_id)
+    try:
+        services.close_by_owner(current_user, posting)
+    except services.NotAllowed:
+        abort(404)
+    except TransitionNotAllowed:
+        flash(_("This is not possible in the posting's current status."), "warning")
+    else:
+        flash(_("The posting is closed. Nobody can apply any more."), "success")
+    return redirect(url_for("postings.show", posting_id=posting.id))
+
+
+REVIEW_ACTIONS = {
+    "publish": Status.PUBLISHED,
+    "reject": Status.REJECTED,
+    "request-changes": Status.CHANGES_REQUESTED,
+}
+
+
+@bp.post("/<int:posting_id>/review/<action>")
+@roles_required(Role.COORDINATOR, Role.SUPER_ADMIN)
+def review(posting_id: int, action: str):
+    posting = _visible_or_404(posting_id)
+    if action not in REVIEW_ACTIONS:
+        abort(404)
+    form = CommentForm()
+    form.validate_on_submit()
+    try:
+        services.review(current_user, posting, REVIEW_ACTIONS[action], form.comment.data or "")
+    except services.NotAllowed:
+        abort(404)
+    except services.PostingProblem as problem:
+        db.session.rollback()
+        flash(problem.message, "warning")
+    except TransitionNotAllowed:
+        flash(_("This is not possible in the posting's current status."), "warning")
+    else:
+        flash(_("Saved."), "success")
+    return redirect(url_for("postings.show", posting_id=posting.id))

@@ -1,0 +1,368 @@
+"""Postings: drafting, review, publication, closing, and the public search."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import partial
+
+import sqlalchemy as sa
+from flask import url_for
+from flask_babel import gettext as _
+
+from marketplace.accounts.models import User
+from marketplace.db import utcnow
+from marketplace.extensions import db
+from marketplace.languages import CefrLevel
+from marketplace.notifications.services import notify
+from marketplace.organisations.models import Organisation
+from marketplace.organisations.services import coordinators_of, is_site_coordinator, staff_of
+from marketplace.postings.models import (
+    ClosedReason,
+    Posting,
+    PostingKind,
+    PostingLanguage,
+)
+from marketplace.postings.models import PostingStatus as Status
+from marketplace.search import like_pattern, normalise_for_search
+from marketplace.sites.clock import today_at
+from marketplace.sites.models import Site
+from marketplace.workflow.services import transition
+
+TRANSITIONS: dict[str | None, set[str]] = {
+    None: {Status.DRAFT},
+    Status.DRAFT: {Status.SUBMITTED},
+    Status.CHANGES_REQUESTED: {Status.SUBMITTED},
+    Status.SUBMITTED: {Status.PUBLISHED, Status.REJECTED, Status.CHANGES_REQUESTED},
+    # Any edit of a published posting sends it back for review (the simple rule, told in the UI).
+    Status.PUBLISHED: {Status.SUBMITTED, Status.CLOSED},
+}
+EDITABLE = {Status.DRAFT, Status.CHANGES_REQUESTED, Status.SUBMITTED, Status.PUBLISHED}
+PUBLIC = {Status.PUBLISHED, Status.CLOSED}
+
+
+class NotAllowed(Exception):
+    pass
+
+
+class PostingProblem(Exception):
+    """A rule the posting breaks; ``field`` names the form field it belongs to."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
+# Who may do what ------------------------------------------------------------------------------
+
+
+def can_edit(user: User, posting: Posting) -> bool:
+    return posting.organisation.is_staff(user) and posting.status in EDITABLE
+
+
+def can_review(user: User, posting: Posting) -> bool:
+    return is_site_coordinator(user, posting.site_id)
+
+
+def can_view(user, posting: Posting) -> bool:
+    """Published and closed postings are public; others only for their staff and coordinators."""
+    if posting.status in PUBLIC:
+        return True
+    return user.is_authenticated and (
+        posting.organisation.is_staff(user) or is_site_coordinator(user, posting.site_id)
+    )
+
+
+# Changes --------------------------------------------------------------------------------------
+
+
+def _apply(posting: Posting, values: dict, languages: list[tuple[str, CefrLevel]]) -> None:
+    for key, value in values.items():
+        setattr(posting, key, value)
+    wanted = dict(languages)
+    for existing in list(posting.languages):
+        if existing.language not in wanted:
+            posting.languages.remove(existing)
+        else:
+            existing.min_level = wanted.pop(existing.language)
+    for code, level in wanted.items():
+        posting.languages.append(PostingLanguage(language=code, min_level=level))
+    posting.search_text = normalise_for_search(
+        f"{posting.title} {posting.description} {posting.organisation.name}"
+    )
+
+
+def create(actor: User, organisation: Organisation, values: dict, languages) -> Posting:
+    if not organisation.is_staff(actor):
+        raise NotAllowed
+    posting = Posting(
+        organisation=organisation,
+        site_id=organisation.site_id,
+        city=organisation.city,
+        created_by=actor,
+        status=None,
+    )
+    _apply(posting, values, languages)
+    db.session.add(posting)
+    transition(posting, Status.DRAFT, allowed=TRANSITIONS, actor=actor, site_id=posting.site_id)
+    db.session.commit()
+    return posting
+
+
+def update(actor: User, posting: Posting, values: dict, languages) -> bool:
+    """Save changes; True if a published posting went back for review because of them."""
+    if not can_edit(actor, posting):
+        raise NotAllowed
+    _apply(posting, values, languages)
+    back_to_review = posting.status == Status.PUBLISHED
+    if back_to_review:
+        transition(
+            posting, Status.SUBMITTED, allowed=TRANSITIONS, actor=actor, site_id=posting.site_id
+        )
+        _tell_coordinators(posting)
+    db.session.commit()
+    return back_to_review
+
+
+def submit(actor: User, posting: Posting) -> None:
+    """Send a draft for review; the organisation must be approved and the deadline ahead."""
+    if not posting.organisation.is_staff(actor):
+        raise NotAllowed
+    if not posting.organisation.is_approved:
+        raise PostingProblem(
+            "", _("Your organisation must be approved before its postings are reviewed.")
+        )
+    if posting.application_deadline and posting.application_deadline < today_at(posting.site):
+        raise PostingProblem(
+            "application_deadline", _("The deadline has passed. Please choose a later date.")
+        )
+    transition(posting, Status.SUBMITTED, allowed=TRANSITIONS, actor=actor, site_id=posting.site_id)
+    _tell_coordinators(posting)
+    db.session.commit()
+
+
+def _tell_coordinators(posting: Posting) -> None:
+    notify(
+        coordinators_of(posting.site_id),
+        lambda: _("A posting waits for your review: %(title)s", title=posting.title),
+        link=url_for("postings.show", posting_id=posting.id),
+    )
+
+
+def review(actor: User, posting: Posting, target: Status, comment: str = "") -> None:
+    """A coordinator publishes, rejects or requests changes (the last two with a comment)."""
+    if not can_review(actor, posting):
+        raise NotAllowed
+    if target in {Status.REJECTED, Status.CHANGES_REQUESTED} and not comment.strip():
+        raise PostingProblem("comment", _("Please write a comment for the employer."))
+    if target == Status.PUBLISHED and not posting.organisation.is_approved:
+        raise PostingProblem("", _("The organisation is not approved, so it cannot publish."))
+    transition(
+        posting, target, allowed=TRANSITIONS, actor=actor, site_id=posting.site_id, reason=comment
+    )
+    posting.review_comment = comment.strip()
+    if target == Status.PUBLISHED:
+        posting.published_at = posting.published_at or utcnow()
+    messages = {
+        Status.PUBLISHED: lambda: _("Your posting is published: %(title)s", title=posting.title),
+        Status.REJECTED: lambda: _(
+            "Your posting was rejected: %(title)s. Comment: %(comment)s",
+            title=posting.title,
+            comment=comment,
+        ),
+        Status.CHANGES_REQUESTED: lambda: _(
+            "Changes are requested in your posting %(title)s. Comment: %(comment)s",
+            title=posting.title,
+            comment=comment,
+        ),
+    }
+    notify(
+        staff_of(posting.organisation),
+        messages[target],
+        link=url_for("postings.show", posting_id=posting.id),
+    )
+    db.session.commit()
+
+
+def close(actor: User | None, posting: Posting, reason: ClosedReason) -> None:
+    if actor is not None and not posting.organisation.is_staff(actor):
+        raise NotAllowed
+    transition(
+        posting,
+        Status.CLOSED,
+        allowed=TRANSITIONS,
+        actor=actor,
+        site_id=posting.site_id,
+        reason=reason.value,
+    )
+    posting.closed_reason = reason
+
+
+def close_by_owner(actor: User, posting: Posting) -> None:
+    close(actor, posting, ClosedReason.BY_OWNER)
+    db.session.commit()
+
+
+def _closed_message(posting: Posting, full: bool) -> str:
+    if full:
+        return _("Your posting %(title)s is closed: every place is filled.", title=posting.title)
+    return _("Your posting %(title)s is closed: its deadline has passed.", title=posting.title)
+
+
+def close_expired(now: datetime | None = None, progress=None) -> int:
+    """Close published postings whose deadline has passed at their site, or that are full.
+    Safe to run again: a closed posting is not published any more."""
+    closed = 0
+    for site in db.session.scalars(sa.select(Site)):
+        today = today_at(site, now)
+        due = db.session.scalars(
+            sa.select(Posting).where(
+                Posting.site_id == site.id,
+                Posting.status == Status.PUBLISHED,
+                sa.or_(
+                    Posting.application_deadline < today,
+                    Posting.filled_seats >= Posting.seats,
+                ),
+            )
+        )
+        for posting in due:
+            full = posting.filled_seats >= posting.seats
+            close(None, posting, ClosedReason.FILLED if full else ClosedReason.DEADLINE)
+            notify(
+                staff_of(posting.organisation),
+                partial(_closed_message, posting, full),
+                link=url_for("postings.show", posting_id=posting.id),
+            )
+            db.session.commit()
+            closed += 1
+            if progress is not None:
+                progress.update(1)
+    return closed
+
+
+# Public search ----------------------------------------------------------------------------------
+
+
+@dataclass
+class SearchFilters:
+    text: str = ""
+    kind: PostingKind | None = None
+    site_id: int | None = None
+    city: str = ""
+    language: str = ""
+    content_locale: str = ""
+    start_from: date | None = None
+    start_to: date | None = None
+    hours_min: int | None = None
+    hours_max: int | None = None
+    open_only: bool = False
+    sort: str = "newest"
+
+
+def open_for_applications(sites: list[Site], now: datetime | None = None):
+    """SQL condition: published, places left, and the deadline not passed at its own site."""
+    deadline_ok = sa.or_(
+        Posting.application_deadline.is_(None),
+        *[
+            sa.and_(Posting.site_id == site.id, Posting.application_deadline >= today_at(site, now))
+            for site in sites
+        ],
+    )
+    return sa.and_(
+        Posting.status == Status.PUBLISHED, Posting.filled_seats < Posting.seats, deadline_ok
+    )
+
+
+def search(filters: SearchFilters, sites: list[Site]) -> sa.Select:
+    """Published postings matching the filters, with what the list shows loaded eagerly."""
+    query = sa.select(Posting).where(Posting.status == Status.PUBLISHED)
+    if filters.text.strip():
+        query = query.where(Posting.search_text.like(like_pattern(filters.text), escape="\\"))
+    if filters.kind:
+        query = query.where(Posting.kind == filters.kind)
+    if filters.site_id:
+        query = query.where(Posting.site_id == filters.site_id)
+    if filters.city:
+        query = query.where(Posting.city == filters.city)
+    if filters.language:
+        query = query.where(
+            Posting.id.in_(
+                sa.select(PostingLanguage.posting_id).where(
+                    PostingLanguage.language == filters.language
+                )
+            )
+        )
+    if filters.content_locale:
+        query = query.where(Posting.content_locale == filters.content_locale)
+    if filters.start_from:
+        query = query.where(Posting.start_date >= filters.start_from)
+    if filters.start_to:
+        query = query.where(Posting.start_date <= filters.start_to)
+    if filters.hours_min is not None:
+        query = query.where(Posting.hours_per_week >= filters.hours_min)
+    if filters.hours_max is not None:
+        query = query.where(Posting.hours_per_week <= filters.hours_max)
+    if filters.open_only:
+        query = query.where(open_for_applications(sites))
+    if filters.sort == "deadline":
+        order = [Posting.application_deadline.is_(None), Posting.application_deadline, Posting.id]
+    else:
+        order = [Posting.published_at.desc(), Posting.id.desc()]
+    return query.order_by(*order).options(
+        sa.orm.joinedload(Posting.organisation),
+        sa.orm.joinedload(Posting.site),
+        sa.orm.selectinload(Posting.languages),
+    )
+
+
+def cities_with_postings() -> list[str]:
+    return list(
+        db.session.scalars(
+            sa.select(Posting.city)
+            .where(Posting.status == Status.PUBLISHED)
+            .distinct()
+            .order_by(Posting.city)
+        )
+    )
+
+
+def is_open(posting: Posting, now: datetime | None = None) -> bool:
+    return (
+        posting.status == Status.PUBLISHED
+        and posting.open_seats > 0
+        and (
+            posting.application_deadline is None
+            or posting.application_deadline >= today_at(posting.site, now)
+        )
+    )
+
+
+def submitted_for_review(site_ids: set[int] | None) -> sa.Select:
+    query = sa.select(Posting).where(Posting.status == Status.SUBMITTED)
+    if site_ids is not None:
+        query = query.where(Posting.site_id.in_(site_ids))
+    return query.order_by(Posting.updated_at, Posting.id).options(
+        sa.orm.joinedload(Posting.organisation)
+    )
+
+
+def of_organisations(organisation_ids: list[int]) -> list[Posting]:
+    return list(
+        db.session.scalars(
+            sa.select(Posting)
+            .where(Posting.organisation_id.in_(organisation_ids))
+            .order_by(Posting.created_at.desc())
+            .options(sa.orm.joinedload(Posting.organisation))
+        )
+    )
+
+
+def published_of(organisation: Organisation) -> list[Posting]:
+    return list(
+        db.session.scalars(
+            sa.select(Posting)
+            .where(Posting.organisation_id == organisation.id, Posting.status == Status.PUBLISHED)
+            .order_by(Posting.published_at.desc())
+            .limit(50)
+        )
+    )

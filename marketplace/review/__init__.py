@@ -1,0 +1,7 @@
+"""The coordinators' review queue: what waits for them at their sites, oldest first."""
+
+from flask import Blueprint
+
+bp = Blueprint("review", __name__, url_prefix="/review")
+
+from marketplace.review import routes  # noqa: E402,F401

@@ -1,0 +1,1 @@
+"""State machines: one transition function records every status change, checked and audited."""
