@@ -10,6 +10,7 @@ from sqlalchemy import event
 from marketplace.accounts.roles import Role
 from marketplace.extensions import db
 from marketplace.languages import CefrLevel
+from marketplace.organisations import services as organisation_services
 from marketplace.postings import services
 from marketplace.postings.models import Posting
 from marketplace.sites.models import Site
@@ -203,3 +204,12 @@ def test_filters_can_use_an_index(app, where, index):
         else:
             plan = [row[-1] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}")]
     assert any(index in line for line in plan), plan
+
+
+def test_renamed_organisation_is_found_by_its_new_name(app, client, world):
+    hotel = world["reception"].organisation
+    owner = hotel.members[0].user
+    with app.test_request_context():
+        organisation_services.update_details(owner, hotel, {"name": "Viesnīca Ziemeļblāzma"})
+    found = titles(client.get("/postings/?q=ziemelblazma"))
+    assert set(found) == {"Darbs viesnīcas recepcijā", "Повар в ресторан"}

@@ -99,8 +99,14 @@ def update_details(actor: User, organisation: Organisation, values: dict) -> Non
     """The owner corrects the details; a rejected organisation goes back for review."""
     if not organisation.is_owner(actor):
         raise NotAllowed
+    # Imported here: postings depend on organisations, not the other way round.
+    from marketplace.postings.services import refresh_search_text
+
+    renamed = values.get("name", organisation.name) != organisation.name
     for key, value in values.items():
         setattr(organisation, key, value)
+    if renamed:
+        refresh_search_text(organisation)
     if organisation.status == Status.REJECTED:
         _move(organisation, Status.PENDING, actor)
         notify(

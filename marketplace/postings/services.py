@@ -87,7 +87,11 @@ def _apply(posting: Posting, values: dict, languages: list[tuple[str, CefrLevel]
             existing.min_level = wanted.pop(existing.language)
     for code, level in wanted.items():
         posting.languages.append(PostingLanguage(language=code, min_level=level))
-    posting.search_text = normalise_for_search(
+    posting.search_text = _search_text(posting)
+
+
+def _search_text(posting: Posting) -> str:
+    return normalise_for_search(
         f"{posting.title} {posting.description} {posting.organisation.name}"
     )
 
@@ -355,6 +359,14 @@ def of_organisations(organisation_ids: list[int]) -> list[Posting]:
             .options(sa.orm.joinedload(Posting.organisation))
         )
     )
+
+
+def refresh_search_text(organisation: Organisation) -> None:
+    """The organisation's name is searchable in its postings: keep them in step after a rename."""
+    for posting in db.session.scalars(
+        sa.select(Posting).where(Posting.organisation_id == organisation.id)
+    ):
+        posting.search_text = _search_text(posting)
 
 
 def published_of(organisation: Organisation) -> list[Posting]:
