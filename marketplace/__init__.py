@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask, has_request_context, request
@@ -80,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.auth import bp as auth_bp
     from marketplace.mail import bp as mail_bp
     from marketplace.main import bp as main_bp
+    from marketplace.mentors import bp as mentors_bp
     from marketplace.notifications import bp as notifications_bp
     from marketplace.organisations import bp as organisations_bp
     from marketplace.postings import bp as postings_bp
@@ -93,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
         organisations_bp,
         review_bp,
         notifications_bp,
+        mentors_bp,
         admin_bp,
         audit_bp,
         mail_bp,
@@ -106,6 +109,7 @@ def register_request_hooks(app: Flask) -> None:
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.globals.update(
         language_name=language_name,
+        timedelta=timedelta,
         format_site_datetime=format_site_datetime,
         status_label=status_label,
         status_colour=status_colour,

@@ -83,6 +83,11 @@ def enforce_access():
     abort(403)
 
 
+def coordinated_sites(user) -> set[int] | None:
+    """The sites a coordinator looks after; None for a super-admin, who sees every site."""
+    return None if user.has_role(Role.SUPER_ADMIN) else user.sites_for(Role.COORDINATOR)
+
+
 def get_or_404(model, ident):
     """Fetch a row by primary key or answer 404."""
     obj = db.session.get(model, ident)

@@ -10,6 +10,7 @@ from marketplace.accounts.roles import Role
 from marketplace.auth.services import PRIVACY_NOTICE_VERSION
 from marketplace.db import utcnow
 from marketplace.demo_employers import load_employers
+from marketplace.demo_mentors import load_mentors
 from marketplace.extensions import db
 from marketplace.sites.models import Site, SiteHoursPlan, TrainingCategory
 
@@ -91,4 +92,5 @@ def load_demo_data() -> int:
         db.session.add(user)
     db.session.commit()
     load_employers()
+    load_mentors()
     return len(PEOPLE)

@@ -1,8 +1,17 @@
 """Pieces shared by every form."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, IntegerField, RadioField, SelectChoice, SelectField
+from wtforms import (
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    TimeField,
+)
 from wtforms.validators import ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 
 def no_nul_bytes(_form, field):
@@ -61,3 +70,23 @@ class DateInputField(DateField):
             super().process_formdata(valuelist)
         except ValueError as error:
             raise ValueError(_l("Please enter a date, for example 2027-03-01.")) from error
+
+
+class TimeInputField(TimeField):
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(_l("Please enter a time, for example 09:30.")) from error
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices as checkboxes, each with its own label."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form):
+        offered = {choice.value for choice in self.choices}
+        if any(value not in offered for value in self.data or []):
+            raise ValidationError(NOT_A_CHOICE)

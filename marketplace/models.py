@@ -3,6 +3,13 @@
 from marketplace.accounts.models import ConsentRecord, RoleGrant, User, UserSession
 from marketplace.audit.models import AuditEntry
 from marketplace.mail.models import OutboxMessage
+from marketplace.mentors.models import (
+    AvailabilityWindow,
+    MentorExpertise,
+    MentorLanguage,
+    MentorProfile,
+    Unavailability,
+)
 from marketplace.notifications.models import Notification
 from marketplace.organisations.models import Organisation, OrganisationMember
 from marketplace.postings.models import Posting, PostingLanguage
@@ -11,7 +18,11 @@ from marketplace.workflow.models import StatusChange
 
 __all__ = [
     "AuditEntry",
+    "AvailabilityWindow",
     "ConsentRecord",
+    "MentorExpertise",
+    "MentorLanguage",
+    "MentorProfile",
     "Notification",
     "Organisation",
     "OrganisationMember",
@@ -22,6 +33,7 @@ __all__ = [
     "Site",
     "SiteHoursPlan",
     "StatusChange",
+    "Unavailability",
     "User",
     "UserSession",
 ]

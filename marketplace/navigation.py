@@ -23,6 +23,8 @@ MENU = [
     NavItem("postings.index", _l("Postings")),
     NavItem("main.dashboard", _l("Dashboard")),
     NavItem("organisations.mine", _l("Your organisations")),
+    NavItem("mentors.mine", _l("Your mentoring")),
+    NavItem("mentors.search", _l("Mentors")),
     NavItem("review.queue", _l("Review")),
     NavItem("notifications.inbox", _l("Notifications")),
     NavItem("admin.users", _l("People")),

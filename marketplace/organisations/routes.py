@@ -6,6 +6,7 @@ from marketplace.accounts.roles import Role
 from marketplace.authz import get_or_404, public, roles_required, signed_in
 from marketplace.errors import keeps_input_on_csrf_failure
 from marketplace.forms import options
+from marketplace.mentors import services as mentor_services
 from marketplace.organisations import bp, services
 from marketplace.organisations.forms import JoinSearchForm, OrganisationForm, ReasonForm
 from marketplace.organisations.models import Organisation, OrganisationMember
@@ -146,6 +147,7 @@ def manage(organisation_id: int):
         history=history(organisation),
         postings=postings.of_organisations([organisation.id]),
         reason_form=ReasonForm(),
+        mentors_to_confirm=mentor_services.mentors_to_confirm(organisation),
         is_coordinator=services.is_site_coordinator(current_user, organisation.site_id),
     )
 

@@ -9,5 +9,7 @@ from marketplace.review import bp, services
 @bp.get("/")
 @roles_required(Role.COORDINATOR, Role.SUPER_ADMIN)
 def queue():
-    organisations, postings = services.queue(current_user)
-    return render_template("review/queue.html", organisations=organisations, postings=postings)
+    organisations, postings, mentors = services.queue(current_user)
+    return render_template(
+        "review/queue.html", organisations=organisations, postings=postings, mentors=mentors
+    )

@@ -3,15 +3,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from marketplace.accounts.models import User
-from marketplace.accounts.roles import Role
+from marketplace.authz import coordinated_sites as reviewed_sites
 from marketplace.extensions import db
+from marketplace.mentors.services import submitted_for_review as mentors_for_review
 from marketplace.organisations.services import pending_for_review
 from marketplace.postings.services import submitted_for_review
-
-
-def reviewed_sites(user: User) -> set[int] | None:
-    """None for a super-admin (every site), else the sites the user coordinates."""
-    return None if user.has_role(Role.SUPER_ADMIN) else user.sites_for(Role.COORDINATOR)
 
 
 def _count(query: sa.Select) -> int:
@@ -25,6 +21,7 @@ def counts(user: User) -> dict[str, int]:
     return {
         "organisations": _count(pending_for_review(sites)),
         "postings": _count(submitted_for_review(sites)),
+        "mentors": _count(mentors_for_review(sites)),
     }
 
 
@@ -33,4 +30,5 @@ def queue(user: User):
     return (
         list(db.session.scalars(pending_for_review(sites).limit(100))),
         list(db.session.scalars(submitted_for_review(sites).limit(100))),
+        list(db.session.scalars(mentors_for_review(sites).limit(100))),
     )

@@ -1,0 +1,363 @@
+from datetime import date, timedelta
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_timezone
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from marketplace.accounts.roles import Role
+from marketplace.authz import coordinated_sites, get_or_404, roles_required, signed_in
+from marketplace.errors import keeps_input_on_csrf_failure
+from marketplace.extensions import db
+from marketplace.forms import options
+from marketplace.languages import CefrLevel, language_choices
+from marketplace.mentors import bp, services
+from marketplace.mentors.forms import (
+    MentorProfileForm,
+    MentorSearchForm,
+    UnavailabilityForm,
+    WindowForm,
+)
+from marketplace.mentors.models import AvailabilityWindow, Expertise, MentorProfile, Unavailability
+from marketplace.mentors.models import ProfileStatus as Status
+from marketplace.organisations.models import Organisation, OrganisationStatus
+from marketplace.pagination import paginate
+from marketplace.postings.forms import CommentForm
+from marketplace.workflow.services import TransitionNotAllowed, history
+
+MENTORING_PEOPLE = (Role.MENTOR, Role.EMPLOYER_STAFF)
+SEARCHERS = (Role.COORDINATOR, Role.SUPER_ADMIN, Role.EMPLOYER_STAFF)
+
+
+def _week_start(value: str | None) -> date:
+    try:
+        day = date.fromisoformat(value) if value else date.today()
+    except ValueError:
+        day = date.today()
+    return day - timedelta(days=day.weekday())
+
+
+def _weekday_choices():
+    return options((day, services.weekday_name(day)) for day in range(7))
+
+
+@bp.get("/me")
+@roles_required(*MENTORING_PEOPLE)
+def mine():
+    profile = services.profile_of(current_user)
+    if profile is None:
+        return render_template("mentors/start.html")
+    monday = _week_start(request.args.get("week"))
+    window_form = WindowForm()
+    window_form.weekday.choices = _weekday_choices()
+    return render_template(
+        "mentors/mine.html",
+        profile=profile,
+        monday=monday,
+        slots=services.week_slots(profile, monday, profile.site.zone),
+        window_form=window_form,
+        away_form=UnavailabilityForm(),
+        describe_window=services.describe_window,
+        history=history(profile),
+    )
+
+
+@bp.route("/me/profile", methods=["GET", "POST"])
+@roles_required(*MENTORING_PEOPLE)
+@keeps_input_on_csrf_failure
+def edit_profile():
+    profile = services.profile_of(current_user)
+    form = MentorProfileForm(obj=profile)
+    organisations = db.session.scalars(
+        db.select(Organisation)
+        .where(
+            Organisation.site_id == current_user.site_id,
+            Organisation.status == OrganisationStatus.APPROVED,
+        )
+        .order_by(Organisation.name)
+    ).all()
+    form.organisation.choices = options(
+        [(0, _("None: I mentor on my own"))] + [(o.id, o.name) for o in organisations]
+    )
+    for entry in form.languages.entries:
+        entry.form.language.choices = options([("", _("No language")), *language_choices()])
+    if request.method == "GET" and profile is not None:
+        form.expertise.data = [e.area.value for e in profile.expertise]
+        form.organisation.data = profile.organisation_id or 0
+        for entry, spoken in zip(form.languages.entries, profile.languages, strict=False):
+            entry.form.language.data, entry.form.level.data = spoken.language, spoken.level.value
+    if form.validate_on_submit():
+        chosen = {o.id: o for o in organisations}.get(form.organisation.data)
+        try:
+            was_approved = profile is not None and profile.status == Status.APPROVED
+            services.save_profile(
+                current_user,
+                bio=form.bio.data or "",
+                max_mentees=form.max_mentees.data,
+                expertise=[Expertise(value) for value in form.expertise.data],
+                languages=[
+                    (entry.form.language.data, CefrLevel(entry.form.level.data))
+                    for entry in form.languages.entries
+                    if entry.form.language.data
+                ],
+                organisation=chosen,
+            )
+        except services.ProfileProblem as problem:
+            db.session.rollback()
+            form.max_mentees.errors.append(problem.message)
+        else:
+            if was_approved:
+                flash(
+                    _("Saved. A coordinator will check the changes before you get new mentees."),
+                    "warning",
+                )
+            else:
+                flash(_("Saved."), "success")
+            return redirect(url_for("mentors.mine"))
+    return render_template("mentors/profile_form.html", form=form, profile=profile)
+
+
+def _own_profile_or_404() -> MentorProfile:
+    profile = services.profile_of(current_user)
+    if profile is None:
+        abort(404)
+    return profile
+
+
+@bp.post("/me/submit")
+@roles_required(*MENTORING_PEOPLE)
+def submit():
+    profile = _own_profile_or_404()
+    try:
+        services.submit(current_user, profile)
+    except services.ProfileProblem as problem:
+        flash(problem.message, "warning")
+    except TransitionNotAllowed:
+        flash(_("This is not possible in the profile's current status."), "warning")
+    else:
+        flash(_("Sent for review. A coordinator will look at it soon."), "success")
+    return redirect(url_for("mentors.mine"))
+
+
+@bp.post("/me/pause")
+@roles_required(*MENTORING_PEOPLE)
+def pause():
+    services.set_paused(current_user, _own_profile_or_404(), True)
+    flash(_("Paused. You will get no new mentees until you resume."), "success")
+    return redirect(url_for("mentors.mine"))
+
+
+@bp.post("/me/resume")
+@roles_required(*MENTORING_PEOPLE)
+def resume():
+    services.set_paused(current_user, _own_profile_or_404(), False)
+    flash(_("Resumed. Coordinators can propose new mentees to you again."), "success")
+    return redirect(url_for("mentors.mine"))
+
+
+@bp.post("/me/windows")
+@roles_required(*MENTORING_PEOPLE)
+@keeps_input_on_csrf_failure
+def add_window():
+    profile = _own_profile_or_404()
+    form = WindowForm()
+    form.weekday.choices = _weekday_choices()
+    if form.validate_on_submit():
+        try:
+            services.add_window(
+                current_user,
+                profile,
+                form.weekday.data,
+                form.start_time.data,
+                form.end_time.data,
+                form.valid_from.data,
+                form.valid_until.data,
+            )
+        except services.ProfileProblem as problem:
+            db.session.rollback()
+            form.weekday.errors.append(problem.message)
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("mentors.mine"))
+    monday = _week_start(request.args.get("week"))
+    return (
+        render_template(
+            "mentors/mine.html",
+            profile=profile,
+            monday=monday,
+            slots=services.week_slots(profile, monday, profile.site.zone),
+            window_form=form,
+            away_form=UnavailabilityForm(formdata=None),
+            describe_window=services.describe_window,
+            history=history(profile),
+        ),
+        400,
+    )
+
+
+@bp.post("/me/windows/<int:window_id>/delete")
+@roles_required(*MENTORING_PEOPLE)
+def remove_window(window_id: int):
+    window = get_or_404(AvailabilityWindow, window_id)
+    try:
+        services.remove_window(current_user, window)
+    except services.NotAllowed:
+        abort(404)
+    flash(_("Removed."), "success")
+    return redirect(url_for("mentors.mine"))
+
+
+@bp.post("/me/away")
+@roles_required(*MENTORING_PEOPLE)
+@keeps_input_on_csrf_failure
+def add_away():
+    profile = _own_profile_or_404()
+    form = UnavailabilityForm()
+    if form.validate_on_submit():
+        services.add_unavailability(
+            current_user,
+            profile,
+            form.starts_on.data,
+            form.ends_on.data,
+            (form.note.data or "").strip(),
+        )
+        flash(_("Saved."), "success")
+        return redirect(url_for("mentors.mine"))
+    window_form = WindowForm(formdata=None)
+    window_form.weekday.choices = _weekday_choices()
+    monday = _week_start(request.args.get("week"))
+    return (
+        render_template(
+            "mentors/mine.html",
+            profile=profile,
+            monday=monday,
+            slots=services.week_slots(profile, monday, profile.site.zone),
+            window_form=window_form,
+            away_form=form,
+            describe_window=services.describe_window,
+            history=history(profile),
+        ),
+        400,
+    )
+
+
+@bp.post("/me/away/<int:period_id>/delete")
+@roles_required(*MENTORING_PEOPLE)
+def remove_away(period_id: int):
+    period = get_or_404(Unavailability, period_id)
+    try:
+        services.remove_unavailability(current_user, period)
+    except services.NotAllowed:
+        abort(404)
+    flash(_("Removed."), "success")
+    return redirect(url_for("mentors.mine"))
+
+
+def _visible_or_404(profile_id: int) -> MentorProfile:
+    profile = get_or_404(MentorProfile, profile_id)
+    if not services.can_view(current_user, profile):
+        abort(404)
+    return profile
+
+
+@bp.get("/<int:profile_id>")
+@signed_in
+def show(profile_id: int):
+    profile = _visible_or_404(profile_id)
+    can_review = services.is_site_coordinator(current_user, profile.site_id)
+    viewer_zone = get_timezone()
+    return render_template(
+        "mentors/show.html",
+        profile=profile,
+        can_review=can_review,
+        next_slot=services.next_slot(profile, viewer_zone),
+        history=history(profile) if can_review else [],
+        comment_form=CommentForm(),
+    )
+
+
+REVIEW_ACTIONS = {
+    "approve": Status.APPROVED,
+    "request-changes": Status.CHANGES_REQUESTED,
+    "reject": Status.REJECTED,
+}
+
+
+@bp.post("/<int:profile_id>/review/<action>")
+@roles_required(Role.COORDINATOR, Role.SUPER_ADMIN)
+def review(profile_id: int, action: str):
+    profile = _visible_or_404(profile_id)
+    if action not in REVIEW_ACTIONS:
+        abort(404)
+    form = CommentForm()
+    form.validate_on_submit()
+    try:
+        services.review(current_user, profile, REVIEW_ACTIONS[action], form.comment.data or "")
+    except services.NotAllowed:
+        abort(404)
+    except services.ProfileProblem as problem:
+        db.session.rollback()
+        flash(problem.message, "warning")
+    except TransitionNotAllowed:
+        flash(_("This is not possible in the profile's current status."), "warning")
+    else:
+        flash(_("Saved."), "success")
+    return redirect(url_for("mentors.show", profile_id=profile.id))
+
+
+@bp.post("/<int:profile_id>/confirm-organisation")
+@roles_required(Role.EMPLOYER_STAFF)
+def confirm_organisation(profile_id: int):
+    profile = get_or_404(MentorProfile, profile_id)
+    try:
+        services.confirm_organisation(current_user, profile)
+    except services.NotAllowed:
+        abort(404)
+    flash(_("Saved."), "success")
+    return redirect(url_for("organisations.manage", organisation_id=profile.organisation_id))
+
+
+@bp.get("/")
+@roles_required(*SEARCHERS)
+def search():
+    sites = coordinated_sites(current_user)
+    if sites is not None and not current_user.has_role(Role.COORDINATOR):
+        sites = current_user.sites_for(Role.EMPLOYER_STAFF)
+    form = MentorSearchForm(request.args)
+    form.expertise.choices = options(
+        [("", _("Any area")), *[(e.value, e.label) for e in Expertise]]
+    )
+    form.language.choices = options([("", _("Any language")), *language_choices()])
+    form.min_level.choices = options(
+        [("", _("Any level")), *[(lv.value, lv.label) for lv in CefrLevel]]
+    )
+    organisations = db.session.scalars(
+        db.select(Organisation)
+        .where(Organisation.status == OrganisationStatus.APPROVED)
+        .where(Organisation.site_id.in_(sites) if sites is not None else db.true())
+        .order_by(Organisation.name)
+    ).all()
+    form.organisation.choices = options(
+        [("", _("Any organisation")), *[(str(o.id), o.name) for o in organisations]]
+    )
+    filters = services.MentorFilters()
+    if form.validate():
+        filters = services.MentorFilters(
+            expertise=Expertise(form.expertise.data) if form.expertise.data else None,
+            language=form.language.data or "",
+            min_level=CefrLevel(form.min_level.data) if form.min_level.data else None,
+            organisation_id=int(form.organisation.data) if form.organisation.data else None,
+            week_of=form.week_of.data,
+            free_only=form.free_only.data,
+        )
+    page = paginate(services.search(sites, filters), request.args.get("page", 1, type=int))
+    link_args = {k: v for k, v in request.args.items() if k in form.data and k != "submit" and v}
+    viewer_zone = get_timezone()
+    return render_template(
+        "mentors/search.html",
+        form=form,
+        page=page,
+        link_args=link_args,
+        next_slot=lambda profile: services.next_slot(profile, viewer_zone),
+        searched=bool(link_args),
+    )
