@@ -29,9 +29,10 @@ from marketplace.extensions import (
     migrate,
 )
 from marketplace.i18n import LANGUAGES, format_site_datetime, select_locale, select_timezone
-from marketplace.languages import language_name
+from marketplace.languages import country_name, language_name
 from marketplace.navigation import visible_menu
 from marketplace.notifications.services import unread_count
+from marketplace.participants.services import participant_age
 from marketplace.security import register_security_headers
 from marketplace.statuses import status_colour, status_label
 
@@ -84,7 +85,9 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.mentors import bp as mentors_bp
     from marketplace.notifications import bp as notifications_bp
     from marketplace.organisations import bp as organisations_bp
+    from marketplace.participants import bp as participants_bp
     from marketplace.postings import bp as postings_bp
+    from marketplace.questionnaires import bp as questionnaires_bp
     from marketplace.review import bp as review_bp
 
     for blueprint in (
@@ -96,6 +99,8 @@ def register_blueprints(app: Flask) -> None:
         review_bp,
         notifications_bp,
         mentors_bp,
+        participants_bp,
+        questionnaires_bp,
         admin_bp,
         audit_bp,
         mail_bp,
@@ -110,6 +115,8 @@ def register_request_hooks(app: Flask) -> None:
     app.jinja_env.globals.update(
         language_name=language_name,
         timedelta=timedelta,
+        country_name=country_name,
+        age=participant_age,
         format_site_datetime=format_site_datetime,
         status_label=status_label,
         status_colour=status_colour,

@@ -11,6 +11,7 @@ from marketplace.auth.services import PRIVACY_NOTICE_VERSION
 from marketplace.db import utcnow
 from marketplace.demo_employers import load_employers
 from marketplace.demo_mentors import load_mentors
+from marketplace.demo_participants import load_participants
 from marketplace.extensions import db
 from marketplace.sites.models import Site, SiteHoursPlan, TrainingCategory
 
@@ -93,4 +94,5 @@ def load_demo_data() -> int:
     db.session.commit()
     load_employers()
     load_mentors()
+    load_participants()
     return len(PEOPLE)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from babel.dates import format_datetime
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -22,6 +22,8 @@ SESSION_KEY = "locale"
 
 def select_locale() -> str:
     """The user's saved choice, then this session's, then the browser's, then the site's."""
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]  # a command, or text made for mail
     if current_user.is_authenticated and current_user.preferred_locale in LANGUAGES:
         return current_user.preferred_locale
     if session.get(SESSION_KEY) in LANGUAGES:
@@ -35,6 +37,8 @@ def select_locale() -> str:
 
 
 def select_timezone() -> str:
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_TIMEZONE"]
     if current_user.is_authenticated and current_user.site is not None:
         return current_user.site.timezone
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]

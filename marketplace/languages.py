@@ -57,5 +57,10 @@ def language_name(code: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+def country_name(code: str) -> str:
+    """A country's name in the reader's language, from Babel's data."""
+    return Locale.parse(str(get_locale())).territories.get(code, code)
+
+
 def language_choices() -> list[tuple[str, str]]:
     return sorted(((code, language_name(code)) for code in SPOKEN_LANGUAGES), key=lambda c: c[1])

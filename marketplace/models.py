@@ -12,11 +12,25 @@ from marketplace.mentors.models import (
 )
 from marketplace.notifications.models import Notification
 from marketplace.organisations.models import Organisation, OrganisationMember
+from marketplace.participants.models import (
+    ParticipantInterest,
+    ParticipantLanguage,
+    ParticipantProfile,
+    RecommendedSupport,
+)
 from marketplace.postings.models import Posting, PostingLanguage
+from marketplace.questionnaires.models import (
+    Answer,
+    Question,
+    Questionnaire,
+    QuestionOption,
+    Response,
+)
 from marketplace.sites.models import Site, SiteHoursPlan
 from marketplace.workflow.models import StatusChange
 
 __all__ = [
+    "Answer",
     "AuditEntry",
     "AvailabilityWindow",
     "ConsentRecord",
@@ -27,8 +41,16 @@ __all__ = [
     "Organisation",
     "OrganisationMember",
     "OutboxMessage",
+    "ParticipantInterest",
+    "ParticipantLanguage",
+    "ParticipantProfile",
     "Posting",
     "PostingLanguage",
+    "Question",
+    "QuestionOption",
+    "Questionnaire",
+    "RecommendedSupport",
+    "Response",
     "RoleGrant",
     "Site",
     "SiteHoursPlan",

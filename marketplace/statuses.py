@@ -22,6 +22,13 @@ STATUS_LABELS = {
     ("mentor", "approved"): lazy_pgettext("mentor profile status", "approved"),
     ("mentor", "changes_requested"): lazy_pgettext("mentor profile status", "changes requested"),
     ("mentor", "rejected"): lazy_pgettext("mentor profile status", "rejected"),
+    ("participant", "draft"): lazy_pgettext("participant profile status", "draft"),
+    ("participant", "submitted"): lazy_pgettext("participant profile status", "submitted"),
+    ("participant", "approved"): lazy_pgettext("participant profile status", "approved"),
+    ("participant", "changes_requested"): lazy_pgettext(
+        "participant profile status", "changes requested"
+    ),
+    ("participant", "rejected"): lazy_pgettext("participant profile status", "rejected"),
     ("posting", "draft"): lazy_pgettext("posting status", "draft"),
     ("posting", "submitted"): lazy_pgettext("posting status", "submitted"),
     ("posting", "changes_requested"): lazy_pgettext("posting status", "changes requested"),

@@ -20,6 +20,8 @@ def site_form(**changes) -> dict:
         "hours_entrepreneurship": "0",
         "hours_professional_identity": "40",
         "hours_career_support": "10",
+        "min_participant_age": "18",
+        "max_participant_age": "30",
     }
     return {**data, **changes}
 

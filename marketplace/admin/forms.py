@@ -11,6 +11,7 @@ from wtforms.validators import (
     NumberRange,
     Optional,
     Regexp,
+    ValidationError,
 )
 
 from marketplace.forms import ChoiceField, WholeNumberField, no_nul_bytes, options
@@ -89,7 +90,31 @@ class SiteForm(FlaskForm):
         choices=options(LANGUAGES.items()),
         validators=[AnyOf(list(LANGUAGES), message=_l("Please choose a language from the list."))],
     )
+    min_participant_age = WholeNumberField(
+        _l("Youngest age of participants"),
+        default=18,
+        validators=[
+            InputRequired(message=_l("Please enter an age.")),
+            NumberRange(min=0, max=120, message=_l("Enter a whole number from 0 to 120.")),
+        ],
+    )
+    max_participant_age = WholeNumberField(
+        _l("Oldest age of participants"),
+        default=30,
+        validators=[
+            InputRequired(message=_l("Please enter an age.")),
+            NumberRange(min=0, max=120, message=_l("Enter a whole number from 0 to 120.")),
+        ],
+    )
     submit = SubmitField(_l("Save"))
+
+    def validate_max_participant_age(self, field):
+        if (
+            field.data is not None
+            and self.min_participant_age.data is not None
+            and (field.data < self.min_participant_age.data)
+        ):
+            raise ValidationError(_l("The oldest age cannot be below the youngest age."))
 
 
 def hours_field(category: TrainingCategory) -> WholeNumberField:

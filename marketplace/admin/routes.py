@@ -200,6 +200,8 @@ def _edit_site(site: Site | None):
     if form.validate_on_submit():
         values = {name: getattr(form, name).data.strip() for name in SITE_FIELDS}
         values["country_code"] = values["country_code"].upper()
+        values["min_participant_age"] = form.min_participant_age.data
+        values["max_participant_age"] = form.max_participant_age.data
         if services.slug_taken(values["slug"], site):
             form.slug.errors.append(_("Another site already uses this short name."))
         else:

@@ -9,6 +9,7 @@ from marketplace.authz import public, signed_in
 from marketplace.extensions import db
 from marketplace.i18n import LANGUAGES, SESSION_KEY
 from marketplace.main import bp
+from marketplace.participants import services as participants
 from marketplace.redirects import safe_next
 from marketplace.review import services as review
 from marketplace.sites.services import all_sites
@@ -34,6 +35,9 @@ def dashboard():
         grants=grants,
         role_descriptions=ROLE_DESCRIPTIONS,
         review_counts=review_counts,
+        next_steps=participants.next_steps(current_user)
+        if current_user.has_role(Role.PARTICIPANT)
+        else [],
     )
 
 

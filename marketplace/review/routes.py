@@ -9,7 +9,11 @@ from marketplace.review import bp, services
 @bp.get("/")
 @roles_required(Role.COORDINATOR, Role.SUPER_ADMIN)
 def queue():
-    organisations, postings, mentors = services.queue(current_user)
+    organisations, postings, mentors, participants = services.queue(current_user)
     return render_template(
-        "review/queue.html", organisations=organisations, postings=postings, mentors=mentors
+        "review/queue.html",
+        organisations=organisations,
+        postings=postings,
+        mentors=mentors,
+        participants=participants,
     )

@@ -7,6 +7,7 @@ from marketplace.authz import coordinated_sites as reviewed_sites
 from marketplace.extensions import db
 from marketplace.mentors.services import submitted_for_review as mentors_for_review
 from marketplace.organisations.services import pending_for_review
+from marketplace.participants.services import submitted_for_review as participants_for_review
 from marketplace.postings.services import submitted_for_review
 
 
@@ -22,6 +23,7 @@ def counts(user: User) -> dict[str, int]:
         "organisations": _count(pending_for_review(sites)),
         "postings": _count(submitted_for_review(sites)),
         "mentors": _count(mentors_for_review(sites)),
+        "participants": _count(participants_for_review(sites)),
     }
 
 
@@ -31,4 +33,5 @@ def queue(user: User):
         list(db.session.scalars(pending_for_review(sites).limit(100))),
         list(db.session.scalars(submitted_for_review(sites).limit(100))),
         list(db.session.scalars(mentors_for_review(sites).limit(100))),
+        list(db.session.scalars(participants_for_review(sites).limit(100))),
     )

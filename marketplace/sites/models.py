@@ -37,6 +37,12 @@ class Site(TimestampMixin, Base):
     """A programme location (Riga, Linköping) with its own coordinators, clock and languages."""
 
     __tablename__ = "site"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "min_participant_age >= 0 AND max_participant_age >= min_participant_age",
+            name="age_bounds",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(40), unique=True)
@@ -45,6 +51,9 @@ class Site(TimestampMixin, Base):
     timezone: Mapped[str] = mapped_column(sa.String(64))
     default_locale: Mapped[str] = mapped_column(sa.String(8))
     local_locale: Mapped[str] = mapped_column(sa.String(8))
+    # The programme's age rule, checked on the site's local date.
+    min_participant_age: Mapped[int] = mapped_column(default=18, server_default="18")
+    max_participant_age: Mapped[int] = mapped_column(default=30, server_default="30")
 
     hours_plan: Mapped[list[SiteHoursPlan]] = relationship(
         back_populates="site", cascade="all, delete-orphan", lazy="selectin"

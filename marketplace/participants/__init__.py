@@ -1,0 +1,7 @@
+"""Participants: eligibility, profile, consent, CV, and the coordinators' review."""
+
+from flask import Blueprint
+
+bp = Blueprint("participants", __name__, url_prefix="/participants")
+
+from marketplace.participants import routes  # noqa: E402,F401

@@ -1,0 +1,327 @@
+"""Participants: eligibility, profile, consent, CV, needs assessment and review."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app, url_for
+from flask_babel import gettext as _
+
+from marketplace.accounts.models import ConsentRecord, User
+from marketplace.audit import services as audit
+from marketplace.db import utcnow
+from marketplace.extensions import db
+from marketplace.languages import CefrLevel
+from marketplace.mentors.models import Expertise
+from marketplace.notifications.services import notify
+from marketplace.organisations.services import coordinators_of, is_site_coordinator
+from marketplace.participants.models import (
+    ParticipantInterest,
+    ParticipantLanguage,
+    ParticipantProfile,
+    RecommendedSupport,
+    Support,
+)
+from marketplace.participants.models import ProfileStatus as Status
+from marketplace.questionnaires import services as questionnaires
+from marketplace.sites.clock import today_at
+from marketplace.sites.models import Site
+from marketplace.workflow.services import transition
+
+TRANSITIONS: dict[str | None, set[str]] = {
+    None: {Status.DRAFT},
+    Status.DRAFT: {Status.SUBMITTED},
+    Status.CHANGES_REQUESTED: {Status.SUBMITTED},
+    Status.SUBMITTED: {Status.APPROVED, Status.CHANGES_REQUESTED, Status.REJECTED},
+}
+EDITABLE = {Status.DRAFT, Status.CHANGES_REQUESTED, Status.SUBMITTED}
+PROCESSING_CONSENT = "data_processing"
+FUNDER_CONSENT = "funder_sharing"
+CONSENT_VERSION = "2026-11"
+
+
+class NotAllowed(Exception):
+    pass
+
+
+class ParticipantProblem(Exception):
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
+def age_on(birth: date, day: date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def eligibility_problem(birth: date, site: Site, on: date | None = None) -> str | None:
+    """Why a person of this birth date cannot take part at ``site`` (on its local date), or
+    None. The age bounds are the site's settings."""
+    day = on or today_at(site)
+    age = age_on(birth, day)
+    if birth > day:
+        return _("Please check the date of birth: it is in the future.")
+    if age < site.min_participant_age:
+        return _(
+            "The programme is for people aged %(min)s to %(max)s. You can join from your "
+            "%(min)sth birthday.",
+            min=site.min_participant_age,
+            max=site.max_participant_age,
+        )
+    if age > site.max_participant_age:
+        return _(
+            "The programme is for people aged %(min)s to %(max)s, so we cannot register you. "
+            "A coordinator can tell you about other support.",
+            min=site.min_participant_age,
+            max=site.max_participant_age,
+        )
+    return None
+
+
+def participant_age(profile: ParticipantProfile) -> int:
+    return age_on(profile.date_of_birth, today_at(profile.site))
+
+
+def profile_of(user: User) -> ParticipantProfile | None:
+    return db.session.scalar(
+        sa.select(ParticipantProfile).where(ParticipantProfile.user_id == user.id)
+    )
+
+
+def can_view(user, profile: ParticipantProfile) -> bool:
+    """The participant and the coordinators of their site; nobody else (not employers)."""
+    return user.is_authenticated and (
+        user.id == profile.user_id or is_site_coordinator(user, profile.site_id)
+    )
+
+
+# Consent ----------------------------------------------------------------------------------------
+
+
+def active_consent(user: User, kind: str) -> ConsentRecord | None:
+    return db.session.scalar(
+        sa.select(ConsentRecord).where(
+            ConsentRecord.user_id == user.id,
+            ConsentRecord.kind == kind,
+            ConsentRecord.withdrawn_at.is_(None),
+        )
+    )
+
+
+def give_consent(user: User, kind: str) -> None:
+    if active_consent(user, kind) is None:
+        db.session.add(
+            ConsentRecord(user=user, kind=kind, version=CONSENT_VERSION, given_at=utcnow())
+        )
+        audit.record("consent.given", actor=user, obj=user, site_id=user.site_id, summary=kind)
+
+
+def withdraw_consent(user: User, kind: str) -> None:
+    """Withdraw an optional consent; the record stays, with the time of withdrawal."""
+    if kind == PROCESSING_CONSENT:
+        raise NotAllowed  # the programme cannot work with a person without it: erasure instead
+    record = active_consent(user, kind)
+    if record is not None:
+        record.withdrawn_at = utcnow()
+        audit.record("consent.withdrawn", actor=user, obj=user, site_id=user.site_id, summary=kind)
+    db.session.commit()
+
+
+# The profile ------------------------------------------------------------------------------------
+
+
+def save_profile(
+    user: User,
+    values: dict,
+    languages: list[tuple[str, CefrLevel]],
+    interests: list[Expertise],
+    share_with_funder: bool,
+) -> ParticipantProfile:
+    site = user.site
+    problem = eligibility_problem(values["date_of_birth"], site)
+    if problem:
+        raise ParticipantProblem("date_of_birth", problem)
+    profile = profile_of(user)
+    if profile is None:
+        profile = ParticipantProfile(user=user, site_id=site.id, status=None, **values)
+        db.session.add(profile)
+        transition(profile, Status.DRAFT, allowed=TRANSITIONS, actor=user, site_id=site.id)
+    elif profile.status not in EDITABLE:
+        raise NotAllowed
+    else:
+        for key, value in values.items():
+            setattr(profile, key, value)
+    wanted = dict(languages)
+    for spoken in list(profile.languages):
+        if spoken.language in wanted:
+            spoken.level = wanted.pop(spoken.language)
+        else:
+            profile.languages.remove(spoken)
+    profile.languages.extend(ParticipantLanguage(language=c, level=lv) for c, lv in wanted.items())
+    chosen = set(interests)
+    profile.interests = [i for i in profile.interests if i.area in chosen] + [
+        ParticipantInterest(area=area) for area in chosen - {i.area for i in profile.interests}
+    ]
+    give_consent(user, PROCESSING_CONSENT)
+    if share_with_funder:
+        give_consent(user, FUNDER_CONSENT)
+    elif active_consent(user, FUNDER_CONSENT) is not None:
+        active_consent(user, FUNDER_CONSENT).withdrawn_at = utcnow()
+        audit.record(
+            "consent.withdrawn", actor=user, obj=user, site_id=site.id, summary=FUNDER_CONSENT
+        )
+    db.session.commit()
+    return profile
+
+
+def submit(user: User, profile: ParticipantProfile) -> None:
+    if profile.user_id != user.id:
+        raise NotAllowed
+    questionnaire = questionnaires.current(profile.site_id)
+    response = questionnaires.latest_response(profile.id)
+    if questionnaire is not None and (response is None or response.submitted_at is None):
+        raise ParticipantProblem("", _("Please fill in the questionnaire first."))
+    problem = eligibility_problem(profile.date_of_birth, profile.site)
+    if problem:
+        raise ParticipantProblem("", problem)
+    transition(profile, Status.SUBMITTED, allowed=TRANSITIONS, actor=user, site_id=profile.site_id)
+    notify(
+        coordinators_of(profile.site_id),
+        lambda: _(
+            "A participant waits for the interview and approval: %(name)s",
+            name=profile.user.display_name,
+        ),
+        link=url_for("participants.show", profile_id=profile.id),
+    )
+    db.session.commit()
+
+
+def save_interview(
+    actor: User, profile: ParticipantProfile, notes: str, support: list[Support]
+) -> None:
+    if not is_site_coordinator(actor, profile.site_id):
+        raise NotAllowed
+    profile.interview_notes = notes.strip()
+    chosen = set(support)
+    profile.support = [s for s in profile.support if s.kind in chosen] + [
+        RecommendedSupport(kind=kind) for kind in chosen - {s.kind for s in profile.support}
+    ]
+    audit.record("participant.interview_saved", actor=actor, obj=profile, site_id=profile.site_id)
+    db.session.commit()
+
+
+def review(actor: User, profile: ParticipantProfile, target: Status, comment: str = "") -> None:
+    if not is_site_coordinator(actor, profile.site_id):
+        raise NotAllowed
+    if target in {Status.CHANGES_REQUESTED, Status.REJECTED} and not comment.strip():
+        raise ParticipantProblem("comment", _("Please write a comment for the participant."))
+    transition(
+        profile, target, allowed=TRANSITIONS, actor=actor, site_id=profile.site_id, reason=comment
+    )
+    profile.review_comment = comment.strip()
+    messages = {
+        Status.APPROVED: lambda: _("Your profile is approved. You can now apply for postings."),
+        Status.CHANGES_REQUESTED: lambda: _(
+            "Please change your profile. Comment: %(comment)s", comment=comment
+        ),
+        Status.REJECTED: lambda: _(
+            "Your profile was not approved. Comment: %(comment)s", comment=comment
+        ),
+    }
+    notify([profile.user], messages[target], link=url_for("participants.mine"))
+    db.session.commit()
+
+
+# CV --------------------------------------------------------------------------------------------
+
+
+def cv_folder() -> Path:
+    folder = Path(current_app.instance_path) / "uploads" / "cv"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def looks_like_pdf(content: bytes) -> bool:
+    """A real PDF starts with %PDF- and ends with %%EOF; a renamed file usually does not."""
+    return content.startswith(b"%PDF-") and b"%%EOF" in content[-2048:]
+
+
+def store_cv(user: User, profile: ParticipantProfile, filename: str, content: bytes) -> None:
+    if profile.user_id != user.id:
+        raise NotAllowed
+    if len(content) > current_app.config["CV_MAX_BYTES"]:
+        raise ParticipantProblem(
+            "cv",
+            _(
+                "The file is larger than %(size)s MB. Please send a smaller PDF.",
+                size=current_app.config["CV_MAX_BYTES"] // (1024 * 1024),
+            ),
+        )
+    if not looks_like_pdf(content):
+        raise ParticipantProblem(
+            "cv", _("This file is not a PDF. Please save your CV as PDF and send it again.")
+        )
+    stored = f"{secrets.token_hex(16)}.pdf"
+    (cv_folder() / stored).write_bytes(content)
+    old = profile.cv_stored_name
+    profile.cv_stored_name, profile.cv_uploaded_at = stored, utcnow()
+    profile.cv_original_name = Path(filename or "cv.pdf").name[:200]
+    audit.record("participant.cv_uploaded", actor=user, obj=profile, site_id=profile.site_id)
+    db.session.commit()
+    if old:
+        (cv_folder() / old).unlink(missing_ok=True)
+
+
+def cv_path(profile: ParticipantProfile) -> Path | None:
+    if not profile.cv_stored_name:
+        return None
+    path = cv_folder() / profile.cv_stored_name
+    return path if path.exists() else None
+
+
+# Queries ----------------------------------------------------------------------------------------
+
+
+def for_coordinator(site_ids: set[int] | None, status: str | None = None) -> sa.Select:
+    query = sa.select(ParticipantProfile)
+    if site_ids is not None:
+        query = query.where(ParticipantProfile.site_id.in_(site_ids))
+    if status:
+        query = query.where(ParticipantProfile.status == status)
+    return query.order_by(ParticipantProfile.updated_at.desc(), ParticipantProfile.id.desc())
+
+
+def submitted_for_review(site_ids: set[int] | None) -> sa.Select:
+    return (
+        for_coordinator(site_ids, Status.SUBMITTED)
+        .order_by(None)
+        .order_by(ParticipantProfile.updated_at, ParticipantProfile.id)
+    )
+
+
+def next_steps(user: User) -> list[tuple[str, str]]:
+    """What a participant should do next, as (text, link) pairs, most urgent first."""
+    profile = profile_of(user)
+    if profile is None:
+        return [(_("Complete your profile."), url_for("participants.edit_profile"))]
+    steps = []
+    questionnaire = questionnaires.current(profile.site_id)
+    response = questionnaires.latest_response(profile.id)
+    if profile.status in {Status.DRAFT, Status.CHANGES_REQUESTED}:
+        if questionnaire is not None and (response is None or response.submitted_at is None):
+            steps.append((_("Fill in the questionnaire."), url_for("participants.questionnaire")))
+        else:
+            steps.append((_("Send your profile to the coordinator."), url_for("participants.mine")))
+    elif profile.status == Status.SUBMITTED:
+        steps.append(
+            (
+                _("Wait for the interview. The coordinator will contact you."),
+                url_for("participants.mine"),
+            )
+        )
+    elif profile.status == Status.APPROVED:
+        steps.append((_("Browse postings and apply."), url_for("postings.index")))
+    return steps

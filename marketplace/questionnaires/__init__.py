@@ -1,0 +1,7 @@
+"""The needs-assessment questionnaire of each site: versioned, in every language."""
+
+from flask import Blueprint
+
+bp = Blueprint("questionnaires", __name__, url_prefix="/questionnaires")
+
+from marketplace.questionnaires import routes  # noqa: E402,F401
