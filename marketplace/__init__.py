@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from datetime import timedelta
 from pathlib import Path
 
@@ -75,37 +76,19 @@ def register_extensions(app: Flask) -> None:
     login_manager.user_loader(sessions.load)
 
 
-def register_blueprints(app: Flask) -> None:
-    from marketplace.accounts import bp as account_bp
-    from marketplace.admin import bp as admin_bp
-    from marketplace.audit import bp as audit_bp
-    from marketplace.auth import bp as auth_bp
-    from marketplace.mail import bp as mail_bp
-    from marketplace.main import bp as main_bp
-    from marketplace.mentors import bp as mentors_bp
-    from marketplace.notifications import bp as notifications_bp
-    from marketplace.organisations import bp as organisations_bp
-    from marketplace.participants import bp as participants_bp
-    from marketplace.postings import bp as postings_bp
-    from marketplace.questionnaires import bp as questionnaires_bp
-    from marketplace.review import bp as review_bp
+# Each feature's routes module, imported only here: importing a feature's models or services
+# never pulls in every view (and with them import cycles between features).
+FEATURES = (
+    "main", "auth", "accounts", "postings", "organisations", "review", "notifications",
+    "mentors", "participants", "applications", "placements", "questionnaires", "admin",
+    "audit", "mail",
+)  # fmt: skip
 
-    for blueprint in (
-        main_bp,
-        auth_bp,
-        account_bp,
-        postings_bp,
-        organisations_bp,
-        review_bp,
-        notifications_bp,
-        mentors_bp,
-        participants_bp,
-        questionnaires_bp,
-        admin_bp,
-        audit_bp,
-        mail_bp,
-    ):
-        app.register_blueprint(blueprint)
+
+def register_blueprints(app: Flask) -> None:
+    for feature in FEATURES:
+        routes = importlib.import_module(f"marketplace.{feature}.routes")
+        app.register_blueprint(routes.bp)
 
 
 def register_request_hooks(app: Flask) -> None:

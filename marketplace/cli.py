@@ -83,7 +83,9 @@ def demo():
 def load_demo():
     from marketplace.demo import load_demo_data
 
-    created = load_demo_data()
+    # The demo steps send notifications whose links need a request to build them.
+    with current_app.test_request_context():
+        created = load_demo_data()
     if created:
         click.echo(f"Loaded demo data: {created} accounts. Passwords are listed in README.md.")
     else:

@@ -1,6 +1,7 @@
 """Every feature's models, imported in one place so the metadata is complete for migrations."""
 
 from marketplace.accounts.models import ConsentRecord, RoleGrant, User, UserSession
+from marketplace.applications.models import Application
 from marketplace.audit.models import AuditEntry
 from marketplace.mail.models import OutboxMessage
 from marketplace.mentors.models import (
@@ -18,6 +19,7 @@ from marketplace.participants.models import (
     ParticipantProfile,
     RecommendedSupport,
 )
+from marketplace.placements.models import Placement
 from marketplace.postings.models import Posting, PostingLanguage
 from marketplace.questionnaires.models import (
     Answer,
@@ -31,6 +33,7 @@ from marketplace.workflow.models import StatusChange
 
 __all__ = [
     "Answer",
+    "Application",
     "AuditEntry",
     "AvailabilityWindow",
     "ConsentRecord",
@@ -44,6 +47,7 @@ __all__ = [
     "ParticipantInterest",
     "ParticipantLanguage",
     "ParticipantProfile",
+    "Placement",
     "Posting",
     "PostingLanguage",
     "Question",

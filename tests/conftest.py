@@ -10,6 +10,13 @@ import itertools
 import os
 import secrets
 import shutil
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -17,6 +24,7 @@ import sqlalchemy as sa
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from itsdangerous import URLSafeTimedSerializer
 
 from marketplace import create_app
 from marketplace.accounts.models import RoleGrant, User, UserSession
@@ -233,3 +241,104 @@ def signed_in_client(app, make_user):
 
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class LiveServer:
+    """The app served by gunicorn with several worker processes, on the test's database."""
+
+    url: str
+    app: object
+
+    def signed_in_cookie(self, user: User) -> tuple[str, str]:
+        """A session cookie for ``user`` and the CSRF token that goes with it, as a browser
+        would hold after logging in."""
+        token, raw_csrf = secrets.token_urlsafe(24), secrets.token_hex(20)
+        now = utcnow()
+        db.session.add(
+            UserSession(
+                user_id=user.id,
+                token_hash=hash_token(token),
+                created_at=now,
+                last_seen_at=now,
+                user_agent="load test",
+            )
+        )
+        db.session.commit()
+        serializer = self.app.session_interface.get_signing_serializer(self.app)
+        cookie = serializer.dumps({"_user_id": token, "_fresh": True, "csrf_token": raw_csrf})
+        csrf = URLSafeTimedSerializer(self.app.secret_key, salt="wtf-csrf-token").dumps(raw_csrf)
+        return cookie, csrf
+
+    def post(self, path: str, cookie: str, form: dict) -> tuple[int, str]:
+        request = urllib.request.Request(
+            self.url + path,
+            data=urllib.parse.urlencode(form).encode(),
+            headers={"Cookie": f"session={cookie}", "Accept-Language": "en"},
+            method="POST",
+        )
+        opener = urllib.request.build_opener(_NoRedirect)
+        try:
+            with opener.open(request, timeout=60) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+@pytest.fixture
+def live_server(app, database_url):
+    """Reusable: gunicorn with 3 workers serving this test's database (SQLite file or
+    PostgreSQL), for tests of behaviour under concurrent requests."""
+    db.session.commit()
+    db.engine.dispose()
+    port = _free_port()
+    environment = {
+        **os.environ,
+        "MARKETPLACE_DATABASE_URL": database_url,
+        "MARKETPLACE_SECRET_KEY": app.secret_key,
+        "MARKETPLACE_ENV": "development",
+    }
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            "3",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "wsgi:app",
+        ],
+        cwd=str(ROOT),
+        env=environment,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(url + "/healthz", timeout=1) as response:
+                    if response.status == 200:
+                        break
+            except OSError:  # not listening yet
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("the live server did not start")
+        yield LiveServer(url, app)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

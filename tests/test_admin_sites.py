@@ -22,6 +22,7 @@ def site_form(**changes) -> dict:
         "hours_career_support": "10",
         "min_participant_age": "18",
         "max_participant_age": "30",
+        "max_open_applications": "5",
     }
     return {**data, **changes}
 

@@ -2,6 +2,7 @@
 
 import re
 
+from marketplace.applications.services import TRANSITIONS as APPLICATION
 from marketplace.audit.labels import ACTION_LABELS
 from marketplace.organisations.services import TRANSITIONS as ORGANISATION
 from marketplace.postings.services import TRANSITIONS as POSTING
@@ -23,7 +24,11 @@ def workflow_actions() -> set[str]:
     """Each status a workflow can reach is recorded as '<object>.<status>'."""
     return {
         f"{name}.{target}"
-        for name, edges in (("organisation", ORGANISATION), ("posting", POSTING))
+        for name, edges in (
+            ("organisation", ORGANISATION),
+            ("posting", POSTING),
+            ("application", APPLICATION),
+        )
         for targets in edges.values()
         for target in targets
     }

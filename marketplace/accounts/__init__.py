@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("account", __name__, url_prefix="/account")
-
-from marketplace.accounts import routes  # noqa: E402,F401

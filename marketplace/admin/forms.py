@@ -106,6 +106,14 @@ class SiteForm(FlaskForm):
             NumberRange(min=0, max=120, message=_l("Enter a whole number from 0 to 120.")),
         ],
     )
+    max_open_applications = WholeNumberField(
+        _l("Open applications a participant may have at once"),
+        default=5,
+        validators=[
+            InputRequired(message=_l("Please enter a number.")),
+            NumberRange(min=1, max=50, message=_l("Enter a whole number from 1 to 50.")),
+        ],
+    )
     submit = SubmitField(_l("Save"))
 
     def validate_max_participant_age(self, field):

@@ -202,6 +202,7 @@ def _edit_site(site: Site | None):
         values["country_code"] = values["country_code"].upper()
         values["min_participant_age"] = form.min_participant_age.data
         values["max_participant_age"] = form.max_participant_age.data
+        values["max_open_applications"] = form.max_open_applications.data
         if services.slug_taken(values["slug"], site):
             form.slug.errors.append(_("Another site already uses this short name."))
         else:

@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
-
-from marketplace.audit import routes  # noqa: E402,F401

@@ -8,5 +8,3 @@ send`` delivers pending messages over SMTP when ``MARKETPLACE_MAIL_SERVER`` is s
 from flask import Blueprint
 
 bp = Blueprint("mail", __name__, url_prefix="/dev/mail")
-
-from marketplace.mail import routes  # noqa: E402,F401

@@ -12,6 +12,7 @@ from marketplace.main import bp
 from marketplace.participants import services as participants
 from marketplace.redirects import safe_next
 from marketplace.review import services as review
+from marketplace.review.services import approvals_waiting
 from marketplace.sites.services import all_sites
 
 
@@ -26,7 +27,7 @@ def home():
 def dashboard():
     grants = sorted(current_user.role_grants, key=lambda g: (g.role.value, g.site_id or 0))
     review_counts = (
-        review.counts(current_user)
+        review.counts(current_user) | {"approvals": approvals_waiting(current_user)}
         if current_user.has_role(Role.COORDINATOR, Role.SUPER_ADMIN)
         else None
     )

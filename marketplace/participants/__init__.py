@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("participants", __name__, url_prefix="/participants")
-
-from marketplace.participants import routes  # noqa: E402,F401

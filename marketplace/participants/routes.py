@@ -251,7 +251,10 @@ def show(profile_id: int):
 @bp.get("/<int:profile_id>/cv")
 @signed_in
 def cv(profile_id: int):
-    return _send_cv(_visible_or_404(profile_id))
+    profile = get_or_404(ParticipantProfile, profile_id)
+    if not services.can_see_cv(current_user, profile):
+        abort(404)
+    return _send_cv(profile)
 
 
 @bp.post("/<int:profile_id>/interview")

@@ -98,6 +98,34 @@ def can_view(user, profile: ParticipantProfile) -> bool:
     )
 
 
+def can_see_cv(user, profile: ParticipantProfile) -> bool:
+    """As ``can_view``, and an employer once they have shortlisted the person for one of their
+    postings: before that the applicant is anonymous to them."""
+    if can_view(user, profile):
+        return True
+    if not user.is_authenticated:
+        return False
+    # Imported here: applications build on participants, not the other way round.
+    from marketplace.applications.models import DISCLOSED_STATUSES, Application
+    from marketplace.organisations.models import OrganisationMember
+    from marketplace.postings.models import Posting
+
+    return bool(
+        db.session.scalar(
+            sa.select(Application.id)
+            .join(Posting)
+            .join(OrganisationMember, OrganisationMember.organisation_id == Posting.organisation_id)
+            .where(
+                Application.participant_id == profile.id,
+                Application.status.in_(DISCLOSED_STATUSES),
+                OrganisationMember.user_id == user.id,
+                OrganisationMember.approved.is_(True),
+            )
+            .limit(1)
+        )
+    )
+
+
 # Consent ----------------------------------------------------------------------------------------
 
 

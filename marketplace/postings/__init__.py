@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("postings", __name__, url_prefix="/postings")
-
-from marketplace.postings import routes  # noqa: E402,F401

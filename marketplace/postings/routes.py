@@ -3,6 +3,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace.accounts.roles import Role
+from marketplace.applications import services as applications
+from marketplace.applications.forms import ApplyForm
 from marketplace.authz import get_or_404, public, roles_required, signed_in
 from marketplace.errors import keeps_input_on_csrf_failure
 from marketplace.extensions import db
@@ -11,6 +13,7 @@ from marketplace.i18n import LANGUAGES
 from marketplace.languages import CefrLevel, language_choices
 from marketplace.organisations.models import Organisation
 from marketplace.pagination import paginate
+from marketplace.participants import services as participants
 from marketplace.postings import bp, services
 from marketplace.postings.forms import CommentForm, PostingForm, SearchForm
 from marketplace.postings.models import Posting, PostingKind
@@ -114,6 +117,11 @@ def show(posting_id: int):
         # The history names coordinators and comments: for the employer and reviewers only.
         history=history(posting) if is_staff or can_review else [],
         comment_form=CommentForm(),
+        apply_form=ApplyForm(),
+        apply_problem=applications.apply_problem(participants.profile_of(current_user), posting)
+        if signed_in and current_user.has_role(Role.PARTICIPANT)
+        else None,
+        applicant_count=len(applications.for_posting(posting)) if is_staff or can_review else 0,
     )
 
 

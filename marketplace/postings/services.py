@@ -200,6 +200,10 @@ def close(actor: User | None, posting: Posting, reason: ClosedReason) -> None:
         reason=reason.value,
     )
     posting.closed_reason = reason
+    # Imported here: applications depend on postings, not the other way round.
+    from marketplace.applications.services import expire_open_for
+
+    expire_open_for(posting)
 
 
 def close_by_owner(actor: User, posting: Posting) -> None:

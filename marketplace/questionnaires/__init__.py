@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("questionnaires", __name__, url_prefix="/questionnaires")
-
-from marketplace.questionnaires import routes  # noqa: E402,F401

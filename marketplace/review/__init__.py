@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("review", __name__, url_prefix="/review")
-
-from marketplace.review import routes  # noqa: E402,F401

@@ -17,6 +17,13 @@ def _count(query: sa.Select) -> int:
     )
 
 
+def approvals_waiting(user: User) -> int:
+    # Imported here: applications build on the review queue's modules, not the reverse.
+    from marketplace.applications.services import waiting_for_approval
+
+    return _count(waiting_for_approval(reviewed_sites(user)))
+
+
 def counts(user: User) -> dict[str, int]:
     sites = reviewed_sites(user)
     return {

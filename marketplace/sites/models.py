@@ -54,6 +54,8 @@ class Site(TimestampMixin, Base):
     # The programme's age rule, checked on the site's local date.
     min_participant_age: Mapped[int] = mapped_column(default=18, server_default="18")
     max_participant_age: Mapped[int] = mapped_column(default=30, server_default="30")
+    # How many applications a participant may have open at once.
+    max_open_applications: Mapped[int] = mapped_column(default=5, server_default="5")
 
     hours_plan: Mapped[list[SiteHoursPlan]] = relationship(
         back_populates="site", cascade="all, delete-orphan", lazy="selectin"

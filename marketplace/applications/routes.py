@@ -1,0 +1,276 @@
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from marketplace.accounts.roles import Role
+from marketplace.applications import bp, services
+from marketplace.applications.forms import ApplyForm, DeclineForm, MentorDeclineForm, OfferForm
+from marketplace.applications.models import Application, DeclineReason, MentorDeclineReason
+from marketplace.authz import coordinated_sites, get_or_404, roles_required, signed_in
+from marketplace.extensions import db
+from marketplace.forms import options
+from marketplace.mentors import services as mentors
+from marketplace.mentors.models import MentorProfile
+from marketplace.pagination import paginate
+from marketplace.participants import services as participants
+from marketplace.postings.forms import CommentForm
+from marketplace.postings.models import Posting, PostingKind
+from marketplace.workflow.services import TransitionNotAllowed, history
+
+
+def _visible_or_404(application_id: int) -> Application:
+    application = get_or_404(Application, application_id)
+    if not services.can_view(current_user, application):
+        abort(404)
+    return application
+
+
+def _act(application: Application, action, success: str):
+    """Run a workflow step and answer kindly whatever happens; nothing half-saved."""
+    try:
+        action()
+    except services.NotAllowed:
+        abort(404)
+    except services.CapacityReached as full:
+        db.session.rollback()
+        return render_template(
+            "applications/full.html", message=full.message, application=application
+        ), 409
+    except services.ApplicationProblem as problem:
+        db.session.rollback()
+        flash(problem.message, "warning")
+    except TransitionNotAllowed:
+        db.session.rollback()
+        flash(_("This is not possible in the application's current status."), "warning")
+    else:
+        flash(success, "success")
+    return redirect(url_for("applications.show", application_id=application.id))
+
+
+# Participants ---------------------------------------------------------------------------------
+
+
+@bp.post("/apply/<int:posting_id>")
+@roles_required(Role.PARTICIPANT)
+def apply(posting_id: int):
+    posting = get_or_404(Posting, posting_id)
+    form = ApplyForm()
+    if not form.validate_on_submit():
+        for error in form.motivation.errors:
+            flash(error, "warning")
+        return redirect(url_for("postings.show", posting_id=posting.id))
+    profile = participants.profile_of(current_user)
+    try:
+        application = services.apply(current_user, profile, posting, form.motivation.data)
+    except (services.ApplicationProblem, services.NotAllowed) as problem:
+        flash(getattr(problem, "message", _("You cannot apply to this posting.")), "warning")
+        return redirect(url_for("postings.show", posting_id=posting.id))
+    flash(_("Your application is sent. You will get an answer by e-mail."), "success")
+    return redirect(url_for("applications.show", application_id=application.id))
+
+
+@bp.get("/")
+@roles_required(Role.PARTICIPANT)
+def mine():
+    profile = participants.profile_of(current_user)
+    applications = services.of_participant(profile) if profile else []
+    return render_template("applications/mine.html", applications=applications)
+
+
+@bp.get("/<int:application_id>")
+@signed_in
+def show(application_id: int):
+    application = _visible_or_404(application_id)
+    decline_form = DeclineForm()
+    offer_form = OfferForm()
+    staff_or_coordinator = services.is_staff_for(
+        current_user, application
+    ) or services.is_coordinator_for(current_user, application)
+    if staff_or_coordinator and application.posting.kind == PostingKind.MENTORING:
+        offer_form.mentor.choices = options(
+            (m.id, f"{m.user.display_name} · {m.free_places}")
+            for m in services.mentor_choices(current_user, application)
+        )
+    return render_template(
+        "applications/show.html",
+        application=application,
+        is_applicant=services.is_applicant(current_user, application),
+        is_staff=services.is_staff_for(current_user, application),
+        is_coordinator=services.is_coordinator_for(current_user, application),
+        is_mentor=services.is_mentor_for(current_user, application),
+        decline_form=decline_form,
+        offer_form=offer_form,
+        mentor_decline_form=MentorDeclineForm(),
+        comment_form=CommentForm(),
+        history=history(application),
+        placement_id=services.placement_id_for(application),
+    )
+
+
+@bp.post("/<int:application_id>/withdraw")
+@roles_required(Role.PARTICIPANT)
+def withdraw(application_id: int):
+    application = _visible_or_404(application_id)
+    return _act(
+        application,
+        lambda: services.withdraw(current_user, application),
+        _("Your application is withdrawn."),
+    )
+
+
+@bp.post("/<int:application_id>/accept")
+@roles_required(Role.PARTICIPANT)
+def accept(application_id: int):
+    application = _visible_or_404(application_id)
+    return _act(
+        application,
+        lambda: services.accept_offer(current_user, application),
+        _("You accepted the offer. A coordinator will now approve it."),
+    )
+
+
+@bp.post("/<int:application_id>/decline-offer")
+@roles_required(Role.PARTICIPANT)
+def decline_offer(application_id: int):
+    application = _visible_or_404(application_id)
+    return _act(
+        application,
+        lambda: services.decline_offer(current_user, application),
+        _("You declined the offer."),
+    )
+
+
+# Employers (and coordinators acting for the site) -----------------------------------------------
+
+
+@bp.get("/posting/<int:posting_id>")
+@roles_required(Role.EMPLOYER_STAFF, Role.COORDINATOR, Role.SUPER_ADMIN)
+def for_posting(posting_id: int):
+    posting = get_or_404(Posting, posting_id)
+    if not (
+        posting.organisation.is_staff(current_user)
+        or services.is_site_coordinator(current_user, posting.site_id)
+    ):
+        abort(404)
+    return render_template(
+        "applications/for_posting.html",
+        posting=posting,
+        applications=services.for_posting(posting),
+    )
+
+
+@bp.post("/<int:application_id>/shortlist")
+@signed_in
+def shortlist(application_id: int):
+    application = _visible_or_404(application_id)
+    return _act(
+        application,
+        lambda: services.shortlist(current_user, application),
+        _("Added to the shortlist. You can now see who the applicant is."),
+    )
+
+
+@bp.post("/<int:application_id>/decline")
+@signed_in
+def decline(application_id: int):
+    application = _visible_or_404(application_id)
+    form = DeclineForm()
+    if not form.validate_on_submit():
+        flash(_("Please choose a reason."), "warning")
+        return redirect(url_for("applications.show", application_id=application.id))
+    return _act(
+        application,
+        lambda: services.decline(
+            current_user, application, DeclineReason(form.reason.data), form.note.data or ""
+        ),
+        _("The applicant is told, kindly."),
+    )
+
+
+@bp.post("/<int:application_id>/offer")
+@signed_in
+def offer(application_id: int):
+    application = _visible_or_404(application_id)
+    mentor = None
+    if application.posting.kind == PostingKind.MENTORING:
+        mentor_id = request.form.get("mentor", type=int)
+        mentor = db.session.get(MentorProfile, mentor_id) if mentor_id else None
+    return _act(
+        application,
+        lambda: services.offer(current_user, application, mentor),
+        _("The offer is sent."),
+    )
+
+
+# Mentors ----------------------------------------------------------------------------------------
+
+
+@bp.get("/mentoring")
+@roles_required(Role.MENTOR)
+def mentoring():
+    profile = mentors.profile_of(current_user)
+    return render_template(
+        "applications/mentoring.html",
+        applications=services.for_mentor(profile) if profile else [],
+    )
+
+
+@bp.post("/<int:application_id>/mentor/accept")
+@roles_required(Role.MENTOR)
+def mentor_accept(application_id: int):
+    application = _visible_or_404(application_id)
+    return _act(
+        application,
+        lambda: services.mentor_answer(current_user, application, True),
+        _("Thank you. You will mentor this participant once the placement is approved."),
+    )
+
+
+@bp.post("/<int:application_id>/mentor/decline")
+@roles_required(Role.MENTOR)
+def mentor_decline(application_id: int):
+    application = _visible_or_404(application_id)
+    form = MentorDeclineForm()
+    reason = MentorDeclineReason(form.reason.data) if form.validate_on_submit() else None
+    return _act(
+        application,
+        lambda: services.mentor_answer(current_user, application, False, reason),
+        _("You declined. The employer will choose another mentor."),
+    )
+
+
+# Coordinators -----------------------------------------------------------------------------------
+
+
+@bp.get("/approvals")
+@roles_required(Role.COORDINATOR, Role.SUPER_ADMIN)
+def approvals():
+    page = paginate(
+        services.waiting_for_approval(coordinated_sites(current_user)),
+        request.args.get("page", 1, type=int),
+    )
+    return render_template("applications/approvals.html", page=page)
+
+
+@bp.post("/<int:application_id>/approve")
+@roles_required(Role.COORDINATOR, Role.SUPER_ADMIN)
+def approve(application_id: int):
+    application = _visible_or_404(application_id)
+    return _act(
+        application,
+        lambda: services.approve(current_user, application),
+        _("Approved. The placement is created."),
+    )
+
+
+@bp.post("/<int:application_id>/return")
+@roles_required(Role.COORDINATOR, Role.SUPER_ADMIN)
+def return_offer(application_id: int):
+    application = _visible_or_404(application_id)
+    form = CommentForm()
+    form.validate_on_submit()
+    return _act(
+        application,
+        lambda: services.return_to_offered(current_user, application, form.comment.data or ""),
+        _("The offer is returned with your comment."),
+    )

@@ -1,0 +1,533 @@
+"""The application workflow, from applying to an approved placement.
+
+Every step goes through ``transition`` (checked, recorded, audited) and tells the people
+concerned. Approval fills a place and a mentor's place with conditional UPDATEs that the
+database guards with CHECK constraints, so no posting or mentor is ever overfilled, even when
+coordinators approve at the same instant.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import sqlalchemy as sa
+from flask import url_for
+from flask_babel import gettext as _
+
+from marketplace.accounts.models import User
+from marketplace.applications.models import (
+    OPEN_STATUSES,
+    Application,
+    DeclineReason,
+    MentorDeclineReason,
+    MentorResponse,
+)
+from marketplace.applications.models import ApplicationStatus as Status
+from marketplace.audit import services as audit
+from marketplace.extensions import db
+from marketplace.mentors.models import AvailabilityWindow, MentorProfile
+from marketplace.mentors.models import ProfileStatus as MentorStatus
+from marketplace.notifications.services import notify
+from marketplace.organisations.services import coordinators_of, is_site_coordinator, staff_of
+from marketplace.participants.models import ParticipantProfile, WorkPermit
+from marketplace.participants.models import ProfileStatus as ParticipantStatus
+from marketplace.participants.services import eligibility_problem
+from marketplace.placements.models import Placement
+from marketplace.postings.models import Posting, PostingKind
+from marketplace.postings.services import is_open as posting_is_open
+from marketplace.workflow.services import TransitionNotAllowed, transition
+
+TRANSITIONS: dict[str | None, set[str]] = {
+    None: {Status.SUBMITTED},
+    Status.SUBMITTED: {Status.SHORTLISTED, Status.DECLINED, Status.WITHDRAWN, Status.EXPIRED},
+    Status.SHORTLISTED: {Status.OFFERED, Status.DECLINED, Status.WITHDRAWN, Status.EXPIRED},
+    Status.OFFERED: {Status.ACCEPTED, Status.OFFER_DECLINED, Status.DECLINED, Status.WITHDRAWN},
+    # A coordinator may return an accepted offer with a comment, or approve it.
+    Status.ACCEPTED: {Status.APPROVED, Status.OFFERED, Status.WITHDRAWN},
+}
+
+
+class NotAllowed(Exception):
+    pass
+
+
+class ApplicationProblem(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class CapacityReached(ApplicationProblem):
+    """Every place (of the posting or the mentor) is taken."""
+
+
+def _move(application: Application, target: Status, actor: User | None, reason: str = ""):
+    transition(
+        application,
+        target,
+        allowed=TRANSITIONS,
+        actor=actor,
+        site_id=application.posting.site_id,
+        reason=reason,
+    )
+
+
+def _link(application: Application) -> str:
+    return url_for("applications.show", application_id=application.id)
+
+
+# Who may see and do what ------------------------------------------------------------------------
+
+
+def is_staff_for(user, application: Application) -> bool:
+    return user.is_authenticated and application.posting.organisation.is_staff(user)
+
+
+def is_coordinator_for(user, application: Application) -> bool:
+    return user.is_authenticated and is_site_coordinator(user, application.posting.site_id)
+
+
+def is_mentor_for(user, application: Application) -> bool:
+    return (
+        user.is_authenticated
+        and application.mentor is not None
+        and application.mentor.user_id == user.id
+    )
+
+
+def is_applicant(user, application: Application) -> bool:
+    return user.is_authenticated and application.participant.user_id == user.id
+
+
+def can_view(user, application: Application) -> bool:
+    return (
+        is_applicant(user, application)
+        or is_staff_for(user, application)
+        or is_coordinator_for(user, application)
+        or is_mentor_for(user, application)
+    )
+
+
+# Applying ---------------------------------------------------------------------------------------
+
+
+def open_count(profile: ParticipantProfile) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Application)
+        .where(Application.participant_id == profile.id, Application.status.in_(OPEN_STATUSES))
+    )
+
+
+def apply_problem(profile: ParticipantProfile | None, posting: Posting) -> str | None:
+    """Why this person cannot apply to this posting now, or None."""
+    if profile is None or profile.status != ParticipantStatus.APPROVED:
+        return _("You can apply when a coordinator has approved your profile.")
+    if not posting_is_open(posting):
+        return _("This posting does not take applications any more.")
+    if db.session.scalar(
+        sa.select(Application.id).where(
+            Application.participant_id == profile.id, Application.posting_id == posting.id
+        )
+    ):
+        return _("You have already applied to this posting.")
+    limit = profile.site.max_open_applications
+    if open_count(profile) >= limit:
+        return _(
+            "You already have %(num)s open applications, the most at one time. Withdraw one "
+            "or wait for an answer.",
+            num=limit,
+        )
+    if posting.work_permit_required and not _permit_covers(profile, posting.start_date):
+        return _("This posting needs a work permit that is valid on the start date.")
+    problem = eligibility_problem(profile.date_of_birth, profile.site)
+    if problem:
+        return problem
+    return None
+
+
+def _permit_covers(profile: ParticipantProfile, start: date) -> bool:
+    if profile.work_permit == WorkPermit.NOT_NEEDED:
+        return True
+    return (
+        profile.work_permit == WorkPermit.HAS_PERMIT
+        and profile.work_permit_expires_on is not None
+        and profile.work_permit_expires_on >= start
+    )
+
+
+def apply(user: User, profile: ParticipantProfile, posting: Posting, motivation: str):
+    if profile.user_id != user.id:
+        raise NotAllowed
+    problem = apply_problem(profile, posting)
+    if problem:
+        raise ApplicationProblem(problem)
+    application = Application(
+        participant=profile, posting=posting, motivation=motivation.strip(), status=None
+    )
+    db.session.add(application)
+    try:
+        _move(application, Status.SUBMITTED, user)
+    except sa.exc.IntegrityError as error:
+        db.session.rollback()
+        raise ApplicationProblem(_("You have already applied to this posting.")) from error
+    notify(
+        staff_of(posting.organisation),
+        lambda: _("A new application for %(title)s.", title=posting.title),
+        link=url_for("applications.for_posting", posting_id=posting.id),
+    )
+    db.session.commit()
+    return application
+
+
+def withdraw(user: User, application: Application) -> None:
+    if not is_applicant(user, application):
+        raise NotAllowed
+    _move(application, Status.WITHDRAWN, user)
+    notify(
+        staff_of(application.posting.organisation),
+        lambda: _("An applicant withdrew from %(title)s.", title=application.posting.title),
+        link=_link(application),
+    )
+    db.session.commit()
+
+
+# The employer's steps ---------------------------------------------------------------------------
+
+
+def _require_employer_or_coordinator(actor: User, application: Application) -> None:
+    if not (is_staff_for(actor, application) or is_coordinator_for(actor, application)):
+        raise NotAllowed
+
+
+def shortlist(actor: User, application: Application) -> None:
+    _require_employer_or_coordinator(actor, application)
+    _move(application, Status.SHORTLISTED, actor)
+    notify(
+        [application.participant.user],
+        lambda: _("You are on the shortlist for %(title)s.", title=application.posting.title),
+        link=_link(application),
+    )
+    db.session.commit()
+
+
+def decline(actor: User, application: Application, reason: DeclineReason, note: str) -> None:
+    _require_employer_or_coordinator(actor, application)
+    _move(application, Status.DECLINED, actor, reason.value)
+    application.decline_reason, application.decline_note = reason, note.strip()[:1000]
+    notify(
+        [application.participant.user],
+        lambda: _(
+            "Thank you for applying to %(title)s. This time the answer is no: %(reason)s",
+            title=application.posting.title,
+            reason=reason.label,
+        ),
+        link=_link(application),
+    )
+    db.session.commit()
+
+
+def mentor_choices(actor: User, application: Application) -> list[MentorProfile]:
+    """Mentors who may be named in the offer: approved, not paused, with a free place and a
+    weekly time during the posting's dates; the employer's own (confirmed) mentors, or any of
+    the site's when a coordinator proposes."""
+    posting = application.posting
+    end = posting.end_date or posting.start_date
+    query = (
+        sa.select(MentorProfile)
+        .where(
+            MentorProfile.site_id == posting.site_id,
+            MentorProfile.status == MentorStatus.APPROVED,
+            MentorProfile.paused.is_(False),
+            MentorProfile.active_mentees < MentorProfile.max_mentees,
+            sa.select(AvailabilityWindow.id)
+            .where(
+                AvailabilityWindow.profile_id == MentorProfile.id,
+                AvailabilityWindow.valid_from <= end,
+                AvailabilityWindow.valid_until >= posting.start_date,
+            )
+            .exists(),
+        )
+        .order_by(MentorProfile.id)
+    )
+    if not is_coordinator_for(actor, application):
+        query = query.where(
+            MentorProfile.organisation_id == posting.organisation_id,
+            MentorProfile.organisation_confirmed.is_(True),
+        )
+    return list(db.session.scalars(query))
+
+
+def offer(actor: User, application: Application, mentor: MentorProfile | None) -> None:
+    """Offer the place; a mentoring posting's offer names a mentor, who then answers. Offering
+    again with another mentor (after a mentor declined) keeps the offer and renames the mentor."""
+    _require_employer_or_coordinator(actor, application)
+    mentoring = application.posting.kind == PostingKind.MENTORING
+    if mentoring and (
+        mentor is None or mentor.id not in {m.id for m in mentor_choices(actor, application)}
+    ):
+        raise ApplicationProblem(_("Please choose a mentor who has a free place and time."))
+    if application.status == Status.OFFERED and mentoring:
+        audit.record(
+            "application.mentor_changed",
+            actor=actor,
+            obj=application,
+            site_id=application.posting.site_id,
+        )
+    else:
+        _move(application, Status.OFFERED, actor)
+    application.mentor = mentor if mentoring else None
+    application.mentor_response = MentorResponse.PENDING if mentoring else None
+    application.mentor_decline_reason = None
+    notify(
+        [application.participant.user],
+        lambda: _(
+            "You have an offer for %(title)s. Please accept or decline it.",
+            title=application.posting.title,
+        ),
+        link=_link(application),
+    )
+    if mentoring:
+        notify(
+            [mentor.user],
+            lambda: _(
+                "You are asked to mentor a participant at %(title)s. Please answer.",
+                title=application.posting.title,
+            ),
+            link=_link(application),
+        )
+    db.session.commit()
+
+
+def mentor_answer(
+    user: User, application: Application, accept: bool, reason: MentorDeclineReason | None = None
+) -> None:
+    if not is_mentor_for(user, application) or application.status not in {
+        Status.OFFERED,
+        Status.ACCEPTED,
+    }:
+        raise NotAllowed
+    application.mentor_response = MentorResponse.ACCEPTED if accept else MentorResponse.DECLINED
+    application.mentor_decline_reason = None if accept else (reason or MentorDeclineReason.OTHER)
+    audit.record(
+        "application.mentor_accepted" if accept else "application.mentor_declined",
+        actor=user,
+        obj=application,
+        site_id=application.posting.site_id,
+        summary="" if accept else application.mentor_decline_reason.value,
+    )
+    if not accept:
+        notify(
+            staff_of(application.posting.organisation)
+            + coordinators_of(application.posting.site_id),
+            lambda: _(
+                "The mentor declined for %(title)s. Please choose another mentor.",
+                title=application.posting.title,
+            ),
+            link=_link(application),
+        )
+    db.session.commit()
+
+
+# The participant's answer -----------------------------------------------------------------------
+
+
+def accept_offer(user: User, application: Application) -> None:
+    if not is_applicant(user, application):
+        raise NotAllowed
+    _move(application, Status.ACCEPTED, user)
+    notify(
+        coordinators_of(application.posting.site_id),
+        lambda: _(
+            "An offer was accepted and waits for your approval: %(title)s",
+            title=application.posting.title,
+        ),
+        link=_link(application),
+    )
+    db.session.commit()
+
+
+def decline_offer(user: User, application: Application) -> None:
+    if not is_applicant(user, application):
+        raise NotAllowed
+    _move(application, Status.OFFER_DECLINED, user)
+    notify(
+        staff_of(application.posting.organisation),
+        lambda: _(
+            "The applicant declined your offer for %(title)s.", title=application.posting.title
+        ),
+        link=_link(application),
+    )
+    db.session.commit()
+
+
+# The coordinator's approval ---------------------------------------------------------------------
+
+
+def return_to_offered(actor: User, application: Application, comment: str) -> None:
+    if not is_coordinator_for(actor, application):
+        raise NotAllowed
+    if not comment.strip():
+        raise ApplicationProblem(_("Please write a comment: say what must change."))
+    _move(application, Status.OFFERED, actor, comment)
+    application.coordinator_comment = comment.strip()
+    people = [application.participant.user, *staff_of(application.posting.organisation)]
+    notify(
+        people,
+        lambda: _(
+            "The coordinator returned the offer for %(title)s. Comment: %(comment)s",
+            title=application.posting.title,
+            comment=comment,
+        ),
+        link=_link(application),
+    )
+    db.session.commit()
+
+
+def _planned_hours(posting: Posting) -> int:
+    if posting.end_date is None:
+        return posting.hours_per_week * 12  # an open-ended placement is planned a term ahead
+    weeks = math.ceil(((posting.end_date - posting.start_date).days + 1) / 7)
+    return posting.hours_per_week * max(weeks, 1)
+
+
+def approve(actor: User, application: Application) -> Placement:
+    """Make the match a placement, taking one place of the posting and one of the mentor.
+
+    The places are taken with UPDATE … WHERE filled < seats: of many approvals at the same
+    instant, the database lets only as many through as there are places, on every database.
+    """
+    if not is_coordinator_for(actor, application):
+        raise NotAllowed
+    if application.status != Status.ACCEPTED:
+        raise TransitionNotAllowed(application.status, Status.APPROVED)
+    posting = application.posting
+    mentor = application.mentor if posting.kind == PostingKind.MENTORING else None
+    if posting.kind == PostingKind.MENTORING and (
+        mentor is None or application.mentor_response != MentorResponse.ACCEPTED
+    ):
+        raise ApplicationProblem(_("The mentor has not accepted yet."))
+    _move(application, Status.APPROVED, actor)
+    took_place = db.session.execute(
+        sa.update(Posting)
+        .where(Posting.id == posting.id, Posting.filled_seats < Posting.seats)
+        .values(filled_seats=Posting.filled_seats + 1)
+    ).rowcount
+    if took_place != 1:
+        db.session.rollback()
+        raise CapacityReached(_("This posting is full: every place is taken."))
+    if mentor is not None:
+        took_mentor = db.session.execute(
+            sa.update(MentorProfile)
+            .where(
+                MentorProfile.id == mentor.id,
+                MentorProfile.active_mentees < MentorProfile.max_mentees,
+            )
+            .values(active_mentees=MentorProfile.active_mentees + 1)
+        ).rowcount
+        if took_mentor != 1:
+            db.session.rollback()
+            raise CapacityReached(_("This mentor has no free place any more."))
+    placement = Placement(
+        application_id=application.id,
+        participant_id=application.participant_id,
+        posting_id=posting.id,
+        organisation_id=posting.organisation_id,
+        mentor_id=mentor.id if mentor else None,
+        site_id=posting.site_id,
+        planned_hours=_planned_hours(posting),
+        start_date=posting.start_date,
+        end_date=posting.end_date,
+    )
+    db.session.add(placement)
+    try:
+        db.session.flush()
+    except sa.exc.IntegrityError as error:
+        db.session.rollback()
+        raise ApplicationProblem(_("This application is already approved.")) from error
+    people = [application.participant.user, *staff_of(posting.organisation)]
+    if mentor is not None:
+        people.append(mentor.user)
+    notify(
+        people,
+        lambda: _("The placement is approved: %(title)s.", title=posting.title),
+        link=url_for("placements.show", placement_id=placement.id),
+    )
+    db.session.commit()
+    db.session.refresh(posting)
+    if posting.filled_seats >= posting.seats:
+        from marketplace.postings.services import ClosedReason, close
+
+        close(None, posting, ClosedReason.FILLED)
+        db.session.commit()
+    return placement
+
+
+def expire_open_for(posting: Posting) -> None:
+    """When a posting closes, its submitted and shortlisted applications expire."""
+    waiting = db.session.scalars(
+        sa.select(Application).where(
+            Application.posting_id == posting.id,
+            Application.status.in_([Status.SUBMITTED, Status.SHORTLISTED]),
+        )
+    )
+    for application in waiting:
+        _move(application, Status.EXPIRED, None)
+        notify(
+            [application.participant.user],
+            lambda a=application: _(
+                "%(title)s is closed, so your application has expired.", title=a.posting.title
+            ),
+            link=_link(application),
+        )
+
+
+# Queries ----------------------------------------------------------------------------------------
+
+
+def placement_id_for(application: Application) -> int | None:
+    return db.session.scalar(
+        sa.select(Placement.id).where(Placement.application_id == application.id)
+    )
+
+
+def of_participant(profile: ParticipantProfile) -> list[Application]:
+    return list(
+        db.session.scalars(
+            sa.select(Application)
+            .where(Application.participant_id == profile.id)
+            .order_by(Application.updated_at.desc())
+        )
+    )
+
+
+def for_posting(posting: Posting) -> list[Application]:
+    return list(
+        db.session.scalars(
+            sa.select(Application)
+            .where(Application.posting_id == posting.id)
+            .order_by(Application.created_at)
+            .options(sa.orm.selectinload(Application.participant))
+        )
+    )
+
+
+def waiting_for_approval(site_ids: set[int] | None) -> sa.Select:
+    query = sa.select(Application).join(Posting).where(Application.status == Status.ACCEPTED)
+    if site_ids is not None:
+        query = query.where(Posting.site_id.in_(site_ids))
+    return query.order_by(Application.updated_at, Application.id)
+
+
+def for_mentor(profile: MentorProfile) -> list[Application]:
+    return list(
+        db.session.scalars(
+            sa.select(Application)
+            .where(
+                Application.mentor_id == profile.id,
+                Application.status.in_([Status.OFFERED, Status.ACCEPTED]),
+            )
+            .order_by(Application.updated_at.desc())
+        )
+    )
