@@ -80,7 +80,8 @@ def register_extensions(app: Flask) -> None:
 # never pulls in every view (and with them import cycles between features).
 FEATURES = (
     "main", "auth", "accounts", "postings", "organisations", "review", "notifications",
-    "mentors", "participants", "applications", "placements", "questionnaires", "admin",
+    "mentors", "participants", "applications", "placements", "training", "events", "calendars",
+    "questionnaires", "admin",
     "audit", "mail",
 )  # fmt: skip
 

@@ -3,6 +3,8 @@
 from marketplace.accounts.models import ConsentRecord, RoleGrant, User, UserSession
 from marketplace.applications.models import Application
 from marketplace.audit.models import AuditEntry
+from marketplace.calendars.models import CalendarToken
+from marketplace.events.models import Event, Rsvp
 from marketplace.mail.models import OutboxMessage
 from marketplace.mentors.models import (
     AvailabilityWindow,
@@ -19,7 +21,7 @@ from marketplace.participants.models import (
     ParticipantProfile,
     RecommendedSupport,
 )
-from marketplace.placements.models import Placement
+from marketplace.placements.models import MentoringSession, Placement
 from marketplace.postings.models import Posting, PostingLanguage
 from marketplace.questionnaires.models import (
     Answer,
@@ -29,6 +31,7 @@ from marketplace.questionnaires.models import (
     Response,
 )
 from marketplace.sites.models import Site, SiteHoursPlan
+from marketplace.training.models import Enrolment, TrainingSession
 from marketplace.workflow.models import StatusChange
 
 __all__ = [
@@ -36,10 +39,14 @@ __all__ = [
     "Application",
     "AuditEntry",
     "AvailabilityWindow",
+    "CalendarToken",
     "ConsentRecord",
+    "Enrolment",
+    "Event",
     "MentorExpertise",
     "MentorLanguage",
     "MentorProfile",
+    "MentoringSession",
     "Notification",
     "Organisation",
     "OrganisationMember",
@@ -56,9 +63,11 @@ __all__ = [
     "RecommendedSupport",
     "Response",
     "RoleGrant",
+    "Rsvp",
     "Site",
     "SiteHoursPlan",
     "StatusChange",
+    "TrainingSession",
     "Unavailability",
     "User",
     "UserSession",

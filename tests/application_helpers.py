@@ -53,9 +53,11 @@ def posting_for(app, world: World, *, kind="mentoring", seats=2, **changes):
         kind=kind,
         seats=seats,
         languages=[("en", CefrLevel.A2)],
-        start_date=date.today() + timedelta(days=20),
-        end_date=date.today() + timedelta(days=80),
-        **changes,
+        **{
+            "start_date": date.today() + timedelta(days=20),
+            "end_date": date.today() + timedelta(days=80),
+            **changes,
+        },
     )
 
 

@@ -5,6 +5,7 @@ import re
 from marketplace.applications.services import TRANSITIONS as APPLICATION
 from marketplace.audit.labels import ACTION_LABELS
 from marketplace.organisations.services import TRANSITIONS as ORGANISATION
+from marketplace.placements.services import TRANSITIONS as PLACEMENT
 from marketplace.postings.services import TRANSITIONS as POSTING
 from tests.conftest import ROOT
 
@@ -28,6 +29,7 @@ def workflow_actions() -> set[str]:
             ("organisation", ORGANISATION),
             ("posting", POSTING),
             ("application", APPLICATION),
+            ("placement", PLACEMENT),
         )
         for targets in edges.values()
         for target in targets

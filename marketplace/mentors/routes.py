@@ -22,6 +22,7 @@ from marketplace.mentors.models import AvailabilityWindow, Expertise, MentorProf
 from marketplace.mentors.models import ProfileStatus as Status
 from marketplace.organisations.models import Organisation, OrganisationStatus
 from marketplace.pagination import paginate
+from marketplace.placements import services as placements
 from marketplace.postings.forms import CommentForm
 from marketplace.workflow.services import TransitionNotAllowed, history
 
@@ -59,6 +60,7 @@ def mine():
         away_form=UnavailabilityForm(),
         describe_window=services.describe_window,
         history=history(profile),
+        mentees=placements.active_for_mentor(profile),
     )
 
 

@@ -1,19 +1,186 @@
-from flask import abort, render_template
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
-from marketplace.applications import services as applications
-from marketplace.authz import get_or_404, signed_in
-from marketplace.placements import bp
-from marketplace.placements.models import Placement
-from marketplace.workflow.services import history
+from marketplace.accounts.roles import Role
+from marketplace.authz import coordinated_sites, get_or_404, roles_required, signed_in
+from marketplace.extensions import db
+from marketplace.pagination import paginate
+from marketplace.placements import bp, services
+from marketplace.placements.forms import DisputeForm, EndForm, OutcomeForm, SessionForm
+from marketplace.placements.models import MentoringSession, Outcome, Placement
+from marketplace.workflow.services import TransitionNotAllowed, history
+
+
+def _visible_or_404(placement_id: int) -> Placement:
+    placement = get_or_404(Placement, placement_id)
+    if not services.can_view(current_user, placement):
+        abort(404)
+    return placement
+
+
+@bp.get("/")
+@signed_in
+def index():
+    page = paginate(services.visible_to(current_user), request.args.get("page", 1, type=int))
+    return render_template("placements/index.html", page=page)
+
+
+def _render(placement: Placement, session_form=None, status: int = 200):
+    outcome_form = OutcomeForm(obj=placement)
+    if placement.outcome:
+        outcome_form.outcome.data = placement.outcome.value
+        outcome_form.offer_accepted.data = bool(placement.job_offer_accepted)
+    return (
+        render_template(
+            "placements/show.html",
+            placement=placement,
+            hours=services.hours(placement),
+            is_mentor=services.is_mentor(current_user, placement),
+            is_participant=services.is_participant(current_user, placement),
+            manages=services.manages(current_user, placement),
+            session_form=session_form or SessionForm(formdata=None),
+            dispute_form=DisputeForm(),
+            end_form=EndForm(),
+            outcome_form=outcome_form,
+            application_history=history(placement.application),
+            history=history(placement),
+        ),
+        status,
+    )
 
 
 @bp.get("/<int:placement_id>")
 @signed_in
 def show(placement_id: int):
-    placement = get_or_404(Placement, placement_id)
-    if not applications.can_view(current_user, placement.application):
+    return _render(_visible_or_404(placement_id))
+
+
+def _done(placement: Placement, message: str):
+    flash(message, "success")
+    return redirect(url_for("placements.show", placement_id=placement.id))
+
+
+@bp.post("/<int:placement_id>/sessions")
+@roles_required(Role.MENTOR)
+def log_session(placement_id: int):
+    placement = _visible_or_404(placement_id)
+    form = SessionForm()
+    if form.validate_on_submit():
+        try:
+            services.log_session(
+                current_user,
+                placement,
+                form.held_on.data,
+                form.minutes.data,
+                form.topic.data,
+                form.notes.data or "",
+            )
+        except services.NotAllowed:
+            abort(404)
+        except services.PlacementProblem as problem:
+            db.session.rollback()
+            if not problem.field:
+                flash(problem.message, "warning")
+                return redirect(url_for("placements.show", placement_id=placement.id))
+            getattr(form, problem.field).errors.append(problem.message)
+        else:
+            return _done(placement, _("The session is logged. The participant will confirm it."))
+    return _render(placement, form, 400)
+
+
+def _session_or_404(session_id: int) -> MentoringSession:
+    session = get_or_404(MentoringSession, session_id)
+    if not services.can_view(current_user, session.placement):
         abort(404)
-    return render_template(
-        "placements/show.html", placement=placement, history=history(placement.application)
+    return session
+
+
+@bp.post("/sessions/<int:session_id>/confirm")
+@signed_in
+def confirm_session(session_id: int):
+    session = _session_or_404(session_id)
+    return _answer(session, True, "")
+
+
+@bp.post("/sessions/<int:session_id>/dispute")
+@signed_in
+def dispute_session(session_id: int):
+    session = _session_or_404(session_id)
+    form = DisputeForm()
+    form.validate_on_submit()
+    return _answer(session, False, form.note.data or "")
+
+
+def _answer(session: MentoringSession, confirm: bool, note: str):
+    try:
+        services.answer_session(current_user, session, confirm, note)
+    except services.NotAllowed:
+        abort(404)
+    except services.PlacementProblem as problem:
+        db.session.rollback()
+        flash(problem.message, "warning")
+        return redirect(url_for("placements.show", placement_id=session.placement_id))
+    message = (
+        _("Thank you. The session is confirmed.")
+        if confirm
+        else _("Thank you. The coordinator will look at it.")
     )
+    return _done(session.placement, message)
+
+
+@bp.post("/<int:placement_id>/end/<how>")
+@signed_in
+def end(placement_id: int, how: str):
+    placement = _visible_or_404(placement_id)
+    if how not in {"completed", "early"}:
+        abort(404)
+    form = EndForm()
+    form.validate_on_submit()
+    try:
+        services.end(current_user, placement, how == "completed", form.reason.data or "")
+    except services.NotAllowed:
+        abort(403)
+    except services.PlacementProblem as problem:
+        db.session.rollback()
+        flash(problem.message, "warning")
+        return redirect(url_for("placements.show", placement_id=placement.id))
+    except TransitionNotAllowed:
+        flash(_("This is not possible in the placement's current status."), "warning")
+        return redirect(url_for("placements.show", placement_id=placement.id))
+    return _done(placement, _("Saved."))
+
+
+@bp.post("/<int:placement_id>/outcome")
+@signed_in
+def outcome(placement_id: int):
+    placement = _visible_or_404(placement_id)
+    form = OutcomeForm()
+    if not form.validate_on_submit():
+        flash(_("Please check the outcome and its date."), "warning")
+        return redirect(url_for("placements.show", placement_id=placement.id))
+    try:
+        services.record_outcome(
+            current_user,
+            placement,
+            Outcome(form.outcome.data),
+            form.outcome_date.data,
+            form.offer_accepted.data,
+        )
+    except services.NotAllowed:
+        abort(403)
+    except services.PlacementProblem as problem:
+        db.session.rollback()
+        flash(problem.message, "warning")
+        return redirect(url_for("placements.show", placement_id=placement.id))
+    return _done(placement, _("Saved."))
+
+
+@bp.get("/sessions/to-check")
+@roles_required(Role.COORDINATOR, Role.SUPER_ADMIN)
+def sessions_to_check():
+    page = paginate(
+        services.sessions_to_check(coordinated_sites(current_user)),
+        request.args.get("page", 1, type=int),
+    )
+    return render_template("placements/sessions_to_check.html", page=page)

@@ -1,0 +1,66 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField, SubmitField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+
+from marketplace.forms import (
+    ChoiceField,
+    DateInputField,
+    TimeInputField,
+    WholeNumberField,
+    no_nul_bytes,
+    options,
+)
+from marketplace.sites.models import TrainingCategory
+
+TOO_LONG = _l("Please use at most %(max)d characters.")
+
+
+class TrainingSessionForm(FlaskForm):
+    site = ChoiceField(_l("Programme site"), coerce=int)
+    category = ChoiceField(
+        _l("Category"), choices=options((c.value, c.label) for c in TrainingCategory)
+    )
+    title = StringField(
+        _l("Title"),
+        validators=[
+            DataRequired(message=_l("Please enter a title.")),
+            Length(max=160, message=TOO_LONG),
+            no_nul_bytes,
+        ],
+    )
+    held_on = DateInputField(
+        _l("Date"), validators=[InputRequired(message=_l("Please enter the date."))]
+    )
+    starts_at = TimeInputField(
+        _l("Starts at"),
+        validators=[InputRequired(message=_l("Please enter a time, for example 09:30."))],
+    )
+    minutes = WholeNumberField(
+        _l("Minutes"),
+        validators=[
+            InputRequired(message=_l("Please enter how many minutes.")),
+            NumberRange(min=5, max=600, message=_l("Enter a whole number from 5 to 600.")),
+        ],
+    )
+    trainer = StringField(
+        _l("Trainer"),
+        validators=[
+            DataRequired(message=_l("Please enter the trainer's name.")),
+            Length(max=120, message=TOO_LONG),
+            no_nul_bytes,
+        ],
+    )
+    capacity = WholeNumberField(
+        _l("Number of places"),
+        validators=[
+            InputRequired(message=_l("Please enter the number of places.")),
+            NumberRange(min=1, max=500, message=_l("Enter a whole number from 1 to 500.")),
+        ],
+    )
+    submit = SubmitField(_l("Add the session"))
+
+
+class EnrolForm(FlaskForm):
+    participant = ChoiceField(_l("Participant"), coerce=int)
+    submit = SubmitField(_l("Enrol"))
