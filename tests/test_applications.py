@@ -70,6 +70,10 @@ def test_from_application_to_placement(app, make_user, world):
         any("а" <= ch <= "я" or ch in "іїєґ" for ch in t.lower()) for t in texts
     )  # every message in Ukrainian
     assert client_for(app, olena.user).get(f"/placements/{placement.id}").status_code == 200
+    # Once proposed, the mentor's profile is open to the participant; to others it is not.
+    assert participant.get(f"/mentors/{world.mentor.id}").status_code == 200
+    stranger = client_for(app, make_user(Role.PARTICIPANT))
+    assert stranger.get(f"/mentors/{world.mentor.id}").status_code == 404
 
 
 def test_employer_sees_who_applied_only_after_the_shortlist(app, make_user, world):

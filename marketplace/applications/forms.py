@@ -43,4 +43,4 @@ class MentorDeclineForm(FlaskForm):
     reason = ChoiceField(
         _l("Reason"), choices=options((r.value, r.label) for r in MentorDeclineReason)
     )
-    submit = SubmitField(_l("Decline"))
+    submit = SubmitField(_l("No, I cannot mentor"))

@@ -56,13 +56,26 @@ def profile_of(user: User) -> MentorProfile | None:
 
 
 def can_view(user, profile: MentorProfile) -> bool:
-    """The mentor, coordinators of the site and employer staff of the site. Participants see a
-    mentor only once proposed for or assigned to them, which matching brings; until then never."""
+    """The mentor, coordinators and employer staff of the site, and a participant once an offer
+    to them names this mentor."""
     if not user.is_authenticated:
         return False
     if user.id == profile.user_id or is_site_coordinator(user, profile.site_id):
         return True
-    return profile.site_id in user.sites_for(Role.EMPLOYER_STAFF)
+    if profile.site_id in user.sites_for(Role.EMPLOYER_STAFF):
+        return True
+    # Imported here: applications build on mentors, not the other way round.
+    from marketplace.applications.models import Application
+    from marketplace.participants.models import ParticipantProfile
+
+    return bool(
+        db.session.scalar(
+            sa.select(Application.id)
+            .join(ParticipantProfile)
+            .where(Application.mentor_id == profile.id, ParticipantProfile.user_id == user.id)
+            .limit(1)
+        )
+    )
 
 
 # The profile --------------------------------------------------------------------------------
