@@ -10,6 +10,7 @@ from marketplace.accounts.roles import Role
 from marketplace.auth.services import PRIVACY_NOTICE_VERSION
 from marketplace.db import utcnow
 from marketplace.demo_applications import load_applications
+from marketplace.demo_delivery import load_delivery
 from marketplace.demo_employers import load_employers
 from marketplace.demo_mentors import load_mentors
 from marketplace.demo_participants import load_participants
@@ -97,4 +98,5 @@ def load_demo_data() -> int:
     load_mentors()
     load_participants()
     load_applications()
+    load_delivery()
     return len(PEOPLE)
