@@ -81,6 +81,7 @@ def register_extensions(app: Flask) -> None:
 FEATURES = (
     "main", "auth", "accounts", "postings", "organisations", "review", "notifications",
     "mentors", "participants", "applications", "placements", "training", "events", "calendars",
+    "conversations",
     "questionnaires", "admin",
     "audit", "mail",
 )  # fmt: skip

@@ -134,6 +134,21 @@ def close_expired():
     click.echo(f"Closed {closed} postings.")
 
 
+@click.group(help="Reminders.")
+def reminders():
+    pass
+
+
+@reminders.command("send", help="Send the reminders that are due (for cron; never sends twice).")
+def send_reminders():
+    from marketplace.reminders.services import send_due
+
+    # Reminder links are built outside any request; SERVER_NAME names the host.
+    with current_app.test_request_context():
+        sent = send_due()
+    click.echo(f"Sent {sent} reminders.")
+
+
 def register_cli(app: Flask) -> None:
-    for command in (translate, demo, outbox, create_admin, postings):
+    for command in (translate, demo, outbox, create_admin, postings, reminders):
         app.cli.add_command(command)

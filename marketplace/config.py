@@ -81,6 +81,7 @@ def load_config(instance_path: str) -> dict:
         # Per address generous enough for a classroom behind one NAT; per account slows guessing.
         "LOGIN_FAILURES_PER_IP": _env("LOGIN_FAILURES_PER_IP", "50 per 15 minutes"),
         "LOGIN_FAILURES_PER_ACCOUNT": _env("LOGIN_FAILURES_PER_ACCOUNT", "10 per 15 minutes"),
+        "MESSAGES_PER_USER": _env("MESSAGES_PER_USER", "30 per hour"),
         "REGISTRATIONS_PER_IP": _env("REGISTRATIONS_PER_IP", "60 per hour"),
         "SERVER_NAME": _env("SERVER_NAME"),
         "PREFERRED_URL_SCHEME": _env("PREFERRED_URL_SCHEME", "https" if production else "http"),

@@ -4,6 +4,7 @@ from marketplace.accounts.models import ConsentRecord, RoleGrant, User, UserSess
 from marketplace.applications.models import Application
 from marketplace.audit.models import AuditEntry
 from marketplace.calendars.models import CalendarToken
+from marketplace.conversations.models import Message, ThreadRead
 from marketplace.events.models import Event, Rsvp
 from marketplace.mail.models import OutboxMessage
 from marketplace.mentors.models import (
@@ -30,6 +31,7 @@ from marketplace.questionnaires.models import (
     QuestionOption,
     Response,
 )
+from marketplace.reminders.models import ReminderLog
 from marketplace.sites.models import Site, SiteHoursPlan
 from marketplace.training.models import Enrolment, TrainingSession
 from marketplace.workflow.models import StatusChange
@@ -47,6 +49,7 @@ __all__ = [
     "MentorLanguage",
     "MentorProfile",
     "MentoringSession",
+    "Message",
     "Notification",
     "Organisation",
     "OrganisationMember",
@@ -61,12 +64,14 @@ __all__ = [
     "QuestionOption",
     "Questionnaire",
     "RecommendedSupport",
+    "ReminderLog",
     "Response",
     "RoleGrant",
     "Rsvp",
     "Site",
     "SiteHoursPlan",
     "StatusChange",
+    "ThreadRead",
     "TrainingSession",
     "Unavailability",
     "User",

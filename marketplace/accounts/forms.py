@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SubmitField
+from wtforms import BooleanField, EmailField, SubmitField
 from wtforms.validators import AnyOf, DataRequired, Email, Length
 
 from marketplace.auth.forms import current_password_field, new_password_fields
@@ -14,6 +14,11 @@ class LanguageForm(FlaskForm):
         choices=options(LANGUAGES.items()),
         validators=[AnyOf(list(LANGUAGES), message=_l("Please choose a language from the list."))],
     )
+    submit = SubmitField(_l("Save"))
+
+
+class ReminderForm(FlaskForm):
+    reminder_emails = BooleanField(_l("Send me reminders by e-mail too"))
     submit = SubmitField(_l("Save"))
 
 

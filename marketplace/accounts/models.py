@@ -29,6 +29,7 @@ class User(TimestampMixin, Base):
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     site_id: Mapped[int | None] = mapped_column(sa.ForeignKey("site.id", ondelete="RESTRICT"))
+    reminder_emails: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     # Name and e-mail, lower-cased and without diacritics, for searching (see search.py).
     search_text: Mapped[str] = mapped_column(sa.String(400), default="", server_default="")
 

@@ -7,6 +7,7 @@ from marketplace.accounts.forms import (
     ChangeEmailForm,
     ChangePasswordForm,
     LanguageForm,
+    ReminderForm,
 )
 from marketplace.auth import services as auth_services
 from marketplace.auth import sessions, tokens
@@ -25,7 +26,21 @@ def settings():
         session[SESSION_KEY] = form.language.data
         flash(_("Saved."), "success")
         return redirect(url_for("account.settings"))
-    return render_template("account/settings.html", form=form)
+    return render_template(
+        "account/settings.html",
+        form=form,
+        reminder_form=ReminderForm(reminder_emails=current_user.reminder_emails),
+    )
+
+
+@bp.post("/reminders")
+@signed_in
+def reminders():
+    form = ReminderForm()
+    if form.validate_on_submit():
+        services.set_reminder_emails(current_user, form.reminder_emails.data)
+        flash(_("Saved."), "success")
+    return redirect(url_for("account.settings"))
 
 
 @bp.route("/password", methods=["GET", "POST"])

@@ -26,6 +26,12 @@ def set_language(user: User, locale: str) -> None:
     db.session.commit()
 
 
+def set_reminder_emails(user: User, wanted: bool) -> None:
+    """Reminders still appear in the app; this only stops or restarts the e-mails."""
+    user.reminder_emails = wanted
+    db.session.commit()
+
+
 def _address_in_use(email: str, by_other_than: User) -> bool:
     return bool(
         db.session.scalar(

@@ -7,6 +7,7 @@ from marketplace.applications import bp, services
 from marketplace.applications.forms import ApplyForm, DeclineForm, MentorDeclineForm, OfferForm
 from marketplace.applications.models import Application, DeclineReason, MentorDeclineReason
 from marketplace.authz import coordinated_sites, get_or_404, roles_required, signed_in
+from marketplace.conversations import services as conversations
 from marketplace.extensions import db
 from marketplace.forms import options
 from marketplace.mentors import services as mentors
@@ -104,6 +105,7 @@ def show(application_id: int):
         comment_form=CommentForm(),
         history=history(application),
         placement_id=services.placement_id_for(application),
+        **conversations.view(current_user, conversations.Thread("application", application)),
     )
 
 

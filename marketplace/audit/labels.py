@@ -71,6 +71,8 @@ ACTION_LABELS = {
     "training.attendance": _l("Training attendance saved"),
     "event.created": _l("Event published"),
     "event.attendance": _l("Event attendance saved"),
+    "message.reported": _l("Message reported"),
+    "participant.certificate_issued": _l("Certificate issued"),
     "site.created": _l("Site added"),
     "site.updated": _l("Site changed"),
 }

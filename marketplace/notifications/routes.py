@@ -10,7 +10,10 @@ from marketplace.pagination import paginate
 @signed_in
 def inbox():
     page = paginate(services.for_user_query(current_user), request.args.get("page", 1, type=int))
-    return render_template("notifications/inbox.html", page=page)
+    response = render_template("notifications/inbox.html", page=page)
+    # Seen now: what was shown counts as read (it stays highlighted on this view).
+    services.mark_read(current_user, [note.id for note in page.items])
+    return response
 
 
 @bp.post("/read")

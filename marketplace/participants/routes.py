@@ -1,16 +1,20 @@
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace.accounts.roles import Role
 from marketplace.authz import coordinated_sites, get_or_404, roles_required, signed_in
+from marketplace.db import utcnow
 from marketplace.errors import keeps_input_on_csrf_failure
 from marketplace.extensions import db
 from marketplace.forms import options
 from marketplace.languages import CefrLevel, language_choices
+from marketplace.mail.services import recipient_locale
 from marketplace.mentors.models import Expertise
 from marketplace.pagination import paginate
 from marketplace.participants import bp, services
+from marketplace.participants import journey as journeys
 from marketplace.participants.forms import CvForm, InterviewForm, ParticipantProfileForm
 from marketplace.participants.models import (
     Gender,
@@ -300,3 +304,47 @@ def review(profile_id: int, action: str):
     else:
         flash(_("Saved."), "success")
     return redirect(url_for("participants.show", profile_id=profile.id))
+
+
+# The journey and the certificate --------------------------------------------------------------
+
+
+def _own_or_coordinated_or_404(profile_id: int) -> ParticipantProfile:
+    profile = get_or_404(ParticipantProfile, profile_id)
+    if not services.can_view(current_user, profile):
+        abort(404)
+    return profile
+
+
+@bp.get("/<int:profile_id>/journey")
+@signed_in
+def journey(profile_id: int):
+    profile = _own_or_coordinated_or_404(profile_id)
+    return render_template(
+        "participants/journey.html",
+        journey=journeys.journey(profile),
+        is_coordinator=services.is_site_coordinator(current_user, profile.site_id),
+    )
+
+
+@bp.get("/<int:profile_id>/certificate")
+@signed_in
+def certificate(profile_id: int):
+    """A print-styled certificate, always in the participant's own language."""
+    profile = _own_or_coordinated_or_404(profile_id)
+    with force_locale(recipient_locale(profile.user)):
+        return render_template(
+            "participants/certificate.html",
+            journey=journeys.journey(profile),
+            locale=recipient_locale(profile.user),
+            today=utcnow(),
+        )
+
+
+@bp.post("/<int:profile_id>/certificate/issue")
+@roles_required(Role.COORDINATOR, Role.SUPER_ADMIN)
+def issue_certificate(profile_id: int):
+    profile = _own_or_coordinated_or_404(profile_id)
+    services.issue_certificate(current_user, profile)
+    flash(_("The certificate is issued. The participant is told."), "success")
+    return redirect(url_for("participants.journey", profile_id=profile.id))

@@ -263,6 +263,20 @@ def review(actor: User, profile: ParticipantProfile, target: Status, comment: st
     db.session.commit()
 
 
+def issue_certificate(actor: User, profile: ParticipantProfile) -> None:
+    if not is_site_coordinator(actor, profile.site_id):
+        raise NotAllowed
+    audit.record(
+        "participant.certificate_issued", actor=actor, obj=profile, site_id=profile.site_id
+    )
+    notify(
+        [profile.user],
+        lambda: _("Your certificate of mentoring and training is ready."),
+        link=url_for("participants.certificate", profile_id=profile.id),
+    )
+    db.session.commit()
+
+
 # CV --------------------------------------------------------------------------------------------
 
 

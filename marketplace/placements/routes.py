@@ -4,6 +4,7 @@ from flask_login import current_user
 
 from marketplace.accounts.roles import Role
 from marketplace.authz import coordinated_sites, get_or_404, roles_required, signed_in
+from marketplace.conversations import services as conversations
 from marketplace.extensions import db
 from marketplace.pagination import paginate
 from marketplace.placements import bp, services
@@ -45,6 +46,7 @@ def _render(placement: Placement, session_form=None, status: int = 200):
             outcome_form=outcome_form,
             application_history=history(placement.application),
             history=history(placement),
+            **conversations.view(current_user, conversations.Thread("placement", placement)),
         ),
         status,
     )

@@ -1,0 +1,1 @@
+"""Reminders so that nothing stalls, sent by ``flask reminders send`` from cron."""
