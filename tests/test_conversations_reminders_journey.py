@@ -73,6 +73,8 @@ def test_bad_messages_and_reports(app, make_user, world):
     with app.test_request_context():
         application = applications.apply(profile.user, profile, posting, "Hello")
         applications.shortlist(world.owner, application)
+    world.coordinator.preferred_locale = "en"  # to read the notification below
+    db.session.commit()
     hotel, participant = client_for(app, world.owner), client_for(app, profile.user)
     page = hotel.post(
         f"/messages/application/{application.id}", data={"body": "x" * 2001}, follow_redirects=True
@@ -104,6 +106,7 @@ def test_reminders_are_sent_once_and_respect_the_opt_out(app, make_user, world):
             world.mentor.user, placement, date.today() - timedelta(days=20), 60, "First meeting", ""
         )
     world.mentor.user.reminder_emails = False
+    world.mentor.user.preferred_locale = "en"  # to read the reminder below
     db.session.commit()
 
     later = datetime.now(UTC) + timedelta(days=10)
