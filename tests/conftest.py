@@ -342,3 +342,12 @@ def live_server(app, database_url):
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def pytest_terminal_summary(terminalreporter):
+    from tests.browser.conftest import SCREENSHOTS
+
+    if SCREENSHOTS.exists() and any(SCREENSHOTS.iterdir()):
+        terminalreporter.write_line(
+            f"Screenshots of every page the browser tests visited: {SCREENSHOTS}"
+        )
