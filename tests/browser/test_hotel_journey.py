@@ -21,7 +21,7 @@ PHONE = {"width": 360, "height": 740}
 
 def click_form(page, action_suffix: str):
     """Press the button of the form posting to ``action_suffix`` (language-independent)."""
-    page.click(f"form[action$='{action_suffix}'] button[type=submit]")
+    page.click(f"form[action$='{action_suffix}'] [type=submit]")
     page.wait_for_load_state("load")
 
 
