@@ -5,6 +5,7 @@ Without Chromium these tests are skipped with a message saying how to install it
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -97,3 +98,39 @@ def settle(value=None):
     """End the test's transaction (after setting up or reading), and pass ``value`` through."""
     db.session.commit()
     return value
+
+
+PHONE = {"width": 360, "height": 740}
+
+
+def click_form(page, action_suffix: str):
+    """Press the button of the form posting to ``action_suffix`` (language-independent)."""
+    page.click(f"form[action$='{action_suffix}'] [type=submit]")
+    page.wait_for_load_state("load")
+
+
+def sweep(person, name: str, locale: str) -> list[str]:
+    """Revisit every page ``person`` saw at phone width; return the problems found."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    problems = []
+    page = person.page
+    page.set_viewport_size(PHONE)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for url in dict.fromkeys(person.visited):
+        page.goto(url)
+        path = url.removeprefix(person.base_url)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        if overflow > 0:
+            problems.append(f"{path} overflows by {overflow}px at phone width")
+        for violation in axe.run(page).response["violations"]:
+            if violation["impact"] in ("serious", "critical"):
+                targets = [node["target"] for node in violation["nodes"]][:3]
+                problems.append(f"{path}: {violation['id']} ({violation['impact']}) at {targets}")
+        slug = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "home"
+        page.screenshot(path=SCREENSHOTS / f"{name}-{locale}-{slug}.png", full_page=True)
+    problems += [f"console: {error}" for error in person.errors]
+    return problems

@@ -13,8 +13,7 @@ import sqlalchemy as sa
 from marketplace.extensions import db
 from marketplace.participants.models import ParticipantProfile
 from tests.application_helpers import make_world, posting_for
-from tests.browser.conftest import settle
-from tests.browser.test_hotel_journey import PHONE, click_form, sweep
+from tests.browser.conftest import PHONE, click_form, settle, sweep
 from tests.conftest import TEST_PASSWORD
 from tests.mail_helpers import inbox
 from tests.participant_helpers import make_questionnaire

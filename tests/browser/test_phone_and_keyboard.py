@@ -8,11 +8,10 @@ import re
 import pytest
 
 from tests.application_helpers import approved_participant, make_world, posting_for
-from tests.browser.conftest import settle
+from tests.browser.conftest import PHONE, settle
 from tests.conftest import TEST_PASSWORD
 
 pytestmark = pytest.mark.browser
-PHONE = {"width": 360, "height": 740}
 
 
 def test_phone_menu_opens_and_the_postings_page_is_light(app, make_site, live_server, visit):

@@ -15,8 +15,7 @@ from marketplace.events import services as events
 from marketplace.extensions import db
 from marketplace.placements.models import Placement
 from tests.application_helpers import approved_participant, make_world, posting_for
-from tests.browser.conftest import settle
-from tests.browser.test_hotel_journey import PHONE, click_form, sweep
+from tests.browser.conftest import PHONE, click_form, settle, sweep
 from tests.conftest import TEST_PASSWORD
 
 pytestmark = pytest.mark.browser
