@@ -299,7 +299,13 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 @pytest.fixture
-def live_server(app, database_url):
+def live_server_env() -> dict:
+    """Override in a test module to give the live server more MARKETPLACE_* settings."""
+    return {}
+
+
+@pytest.fixture
+def live_server(app, database_url, live_server_env):
     """Reusable: gunicorn with 3 workers serving this test's database (SQLite file or
     PostgreSQL), for tests of behaviour under concurrent requests."""
     db.session.commit()
@@ -310,6 +316,7 @@ def live_server(app, database_url):
         "MARKETPLACE_DATABASE_URL": database_url,
         "MARKETPLACE_SECRET_KEY": app.secret_key,
         "MARKETPLACE_ENV": "development",
+        **live_server_env,
     }
     server = subprocess.Popen(
         [
