@@ -101,6 +101,7 @@ def settle(value=None):
 
 
 PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 800}
 
 
 def click_form(page, action_suffix: str):
@@ -110,17 +111,21 @@ def click_form(page, action_suffix: str):
 
 
 def sweep(person, name: str, locale: str) -> list[str]:
-    """Revisit every page ``person`` saw at phone width; return the problems found."""
+    """Revisit every page ``person`` saw, screenshot it on a desktop and a phone, and check it
+    at phone width; return the problems found."""
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
     problems = []
     page = person.page
-    page.set_viewport_size(PHONE)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for url in dict.fromkeys(person.visited):
-        page.goto(url)
         path = url.removeprefix(person.base_url)
+        slug = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "home"
+        page.set_viewport_size(DESKTOP)
+        page.goto(url)
+        page.screenshot(path=SCREENSHOTS / f"{name}-{locale}-{slug}-desktop.png", full_page=True)
+        page.set_viewport_size(PHONE)  # the layout follows the new width without a reload
         overflow = page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
@@ -130,7 +135,6 @@ def sweep(person, name: str, locale: str) -> list[str]:
             if violation["impact"] in ("serious", "critical"):
                 targets = [node["target"] for node in violation["nodes"]][:3]
                 problems.append(f"{path}: {violation['id']} ({violation['impact']}) at {targets}")
-        slug = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "home"
-        page.screenshot(path=SCREENSHOTS / f"{name}-{locale}-{slug}.png", full_page=True)
+        page.screenshot(path=SCREENSHOTS / f"{name}-{locale}-{slug}-phone.png", full_page=True)
     problems += [f"console: {error}" for error in person.errors]
     return problems
