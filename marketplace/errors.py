@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g, render_template, request
+from flask import Flask, current_app, g, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -56,7 +56,10 @@ def register_error_handlers(app: Flask) -> None:
         view = current_app.view_functions.get(request.endpoint or "")
         if getattr(view, "keeps_input_on_csrf_failure", False):
             g.csrf_failed = True
-            return view(**(request.view_args or {})), 400
+            # The view may answer with its own status already; the answer here is always 400.
+            response = make_response(view(**(request.view_args or {})))
+            response.status_code = 400
+            return response
         return _render_error(400)
 
     @app.errorhandler(HTTPException)

@@ -176,6 +176,11 @@ def shortlist(application_id: int):
 @signed_in
 def decline(application_id: int):
     application = _visible_or_404(application_id)
+    if not (
+        services.is_staff_for(current_user, application)
+        or services.is_coordinator_for(current_user, application)
+    ):
+        abort(404)  # as for the other employer steps; before the form is read
     form = DeclineForm()
     if not form.validate_on_submit():
         flash(_("Please choose a reason."), "warning")

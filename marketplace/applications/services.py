@@ -3,7 +3,9 @@
 Every step goes through ``transition`` (checked, recorded, audited) and tells the people
 concerned. Approval fills a place and a mentor's place with conditional UPDATEs that the
 database guards with CHECK constraints, so no posting or mentor is ever overfilled, even when
-coordinators approve at the same instant.
+coordinators approve at the same instant. Applying locks the applicant's profile row before
+counting, so one person's simultaneous applications are counted one after another and never
+exceed the site's limit of open applications.
 """
 
 from __future__ import annotations
@@ -157,9 +159,21 @@ def _permit_covers(profile: ParticipantProfile, start: date) -> bool:
     )
 
 
+def _lock_for_counting(profile: ParticipantProfile) -> None:
+    """Hold the profile's row until commit: another application by the same person waits here
+    and then counts this one. (SQLite ignores FOR UPDATE; there every write transaction starts
+    with BEGIN IMMEDIATE, which serialises them anyway.)"""
+    db.session.execute(
+        sa.select(ParticipantProfile.id)
+        .where(ParticipantProfile.id == profile.id)
+        .with_for_update()
+    )
+
+
 def apply(user: User, profile: ParticipantProfile, posting: Posting, motivation: str):
     if profile.user_id != user.id:
         raise NotAllowed
+    _lock_for_counting(profile)
     problem = apply_problem(profile, posting)
     if problem:
         raise ApplicationProblem(problem)

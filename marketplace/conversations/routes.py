@@ -22,7 +22,7 @@ def _messages_per_user() -> str:
 
 @bp.post("/<kind>/<int:subject_id>")
 @signed_in
-@limiter.limit(_messages_per_user, key_func=lambda: f"messages:{current_user.get_id()}")
+@limiter.limit(_messages_per_user, key_func=lambda: f"messages:{current_user.id}")
 def post(kind: str, subject_id: int):
     thread = _thread_or_404(kind, subject_id)
     form = MessageForm()

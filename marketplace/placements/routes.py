@@ -157,6 +157,8 @@ def end(placement_id: int, how: str):
 @signed_in
 def outcome(placement_id: int):
     placement = _visible_or_404(placement_id)
+    if not services.manages(current_user, placement):
+        abort(403)  # before reading the form, so others learn nothing from its messages
     form = OutcomeForm()
     if not form.validate_on_submit():
         flash(_("Please check the outcome and its date."), "warning")

@@ -1,0 +1,149 @@
+"""A world where every kind of visitor has something of their own and something of someone
+else's to reach for: two sites, two hotels, a placement with a logged session and a thread,
+an event, a training session, a questionnaire, availability, a pending colleague and a CV.
+
+The access matrix (tests/test_access_matrix.py) requests every route as every visitor here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+import sqlalchemy as sa
+
+from marketplace.accounts.models import RoleGrant, User
+from marketplace.accounts.roles import Role
+from marketplace.applications import services as applications
+from marketplace.calendars import services as calendars
+from marketplace.conversations import services as conversations
+from marketplace.events import services as events
+from marketplace.extensions import db
+from marketplace.mentors import services as mentors
+from marketplace.organisations import services as organisations
+from marketplace.organisations.models import OrganisationMember
+from marketplace.participants import services as participants
+from marketplace.placements import services as placements
+from marketplace.training import services as training
+from marketplace.training.models import TrainingCategory
+from tests.application_helpers import (
+    accepted_application,
+    approved_participant,
+    make_world,
+    posting_for,
+)
+from tests.conftest import log_in
+from tests.employer_helpers import make_organisation
+from tests.participant_helpers import PDF, make_questionnaire
+
+# The kinds of visitor, in the order the matrix tries them.
+VISITORS = (
+    "anonymous",
+    "participant",  # owns the application, the placement and the CV
+    "other_participant",
+    "mentor",  # mentors the placement; also staff of the hotel, as hotel mentors are
+    "staff",  # owner of the hotel that posted
+    "other_staff",  # owner of another hotel at the same site
+    "coordinator",
+    "other_coordinator",  # coordinator of the other site
+    "super_admin",
+    "deactivated",  # was signed in, then deactivated
+)
+
+
+@dataclass
+class AccessWorld:
+    people: dict[str, User | None]
+    ids: dict[str, int | str] = field(default_factory=dict)
+
+
+def build(app, make_user) -> AccessWorld:
+    world = make_world(app, make_user)
+    posting = posting_for(
+        app,
+        world,
+        start_date=date.today() - timedelta(days=14),
+        end_date=date.today() + timedelta(days=60),
+    )
+    profile = approved_participant(app, make_user, world.coordinator, email="owner@example.org")
+    other_profile = approved_participant(app, make_user, world.coordinator)
+    other_staff = make_user(Role.EMPLOYER_STAFF)
+    make_organisation(app, other_staff, world.coordinator, name="Hotel Elsewhere")
+    other_coordinator = make_user(Role.COORDINATOR, site="linkoping")
+    deactivated = make_user(Role.PARTICIPANT)
+    newcomer = make_user(Role.EMPLOYER_STAFF)
+    placed = accepted_application(app, world, posting, profile)
+    second_posting = posting_for(app, world, title="Kitchen mentoring")
+    start = datetime.now(UTC) + timedelta(days=7)
+
+    with app.test_request_context():
+        placement = applications.approve(world.coordinator, placed)
+        # A second application, offered with a mentor who has not answered yet: every step of
+        # the offer (mentor's answer, participant's answer, approval) is still to be taken.
+        application = applications.apply(profile.user, profile, second_posting, "Please.")
+        applications.shortlist(world.owner, application)
+        applications.offer(world.owner, application, world.mentor)
+        session = placements.log_session(
+            world.mentor.user, placement, date.today() - timedelta(days=2), 60, "Check-in", ""
+        )
+        thread = conversations.thread_for("application", application.id)
+        message = conversations.post(profile.user, thread, "Hello from the participant")
+        event = events.create(world.coordinator, world.coordinator.site_id, {
+            "kind": "excursion", "title": "Visit", "description": "", "venue": "Hotel",
+            "starts_at": start, "ends_at": start + timedelta(hours=2), "capacity": 5})  # fmt: skip
+        lesson = training.create(world.coordinator, world.coordinator.site, {
+            "category": TrainingCategory.LOCAL_LANGUAGE, "title": "Latvian A1",
+            "held_on": date.today() - timedelta(days=1), "starts_at": time(10), "minutes": 90,
+            "trainer": "Inese", "capacity": 5})  # fmt: skip
+        questionnaire = make_questionnaire(world.coordinator.site_id)
+        window = mentors.add_window(
+            world.mentor.user, world.mentor, 3, time(14), time(16),
+            date.today(), date.today() + timedelta(days=90),
+        )  # fmt: skip
+        mentors.add_unavailability(
+            world.mentor.user, world.mentor, date.today() + timedelta(days=30),
+            date.today() + timedelta(days=37), "Holiday",
+        )  # fmt: skip
+        organisations.ask_to_join(newcomer, world.organisation)
+        participants.store_cv(profile.user, profile, "cv.pdf", PDF)
+        feed_token = calendars.new_feed_token(profile.user)
+
+    member = db.session.scalar(
+        sa.select(OrganisationMember).where(OrganisationMember.user_id == newcomer.id)
+    )
+    grant = db.session.scalar(sa.select(RoleGrant).where(RoleGrant.user_id == profile.user_id))
+    people = {
+        "anonymous": None,
+        "participant": profile.user,
+        "other_participant": other_profile.user,
+        "mentor": world.mentor.user,
+        "staff": world.owner,
+        "other_staff": other_staff,
+        "coordinator": world.coordinator,
+        "other_coordinator": other_coordinator,
+        "super_admin": make_user(Role.SUPER_ADMIN),
+        "deactivated": deactivated,
+    }
+    # A second signed-in device of the participant's: what "end this device" aims at.
+    device = log_in(app.test_client(), profile.user, user_agent="phone")
+    ids = {
+        "application_id": application.id,
+        "posting_id": posting.id,
+        "placement_id": placement.id,
+        "mentoring_session_id": session.id,
+        "training_session_id": lesson.id,
+        "participant_profile_id": profile.id,
+        "mentor_profile_id": world.mentor.id,
+        "organisation_id": world.organisation.id,
+        "member_id": member.id,
+        "event_id": event.id,
+        "user_id": profile.user_id,
+        "grant_id": grant.id,
+        "site_id": world.coordinator.site_id,
+        "question_id": questionnaire.questions[0].id,
+        "message_id": message.id,
+        "window_id": window.id,
+        "period_id": world.mentor.unavailable[0].id,
+        "feed_token": feed_token,
+        "device_id": device.id,
+    }
+    return AccessWorld(people, ids)

@@ -1,0 +1,268 @@
+"""Who may use every route, exercised: every route, every kind of visitor, every method, against
+real objects that belong to somebody (tests/access_world.py), with CSRF protection on.
+
+ACCESS declares once per route and method who gets through. Everyone else signed in is
+refused (403, or 404 where even the object's existence is private); visitors without a live
+session (anonymous, deactivated) are sent to log in. A route without a row fails the test, so
+every new route must say who may use it. The same run checks that a refused request writes
+nothing and that no GET changes anything beyond the read-markers declared in GET_WRITES.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from marketplace.authz import EXEMPT_ENDPOINTS
+from marketplace.extensions import limiter
+from tests.access_requests import (
+    client_as,
+    outcome,
+    path_for,
+    request,
+    restore,
+    snapshot,
+    tables_written,
+)
+from tests.access_world import VISITORS, build
+from tests.conftest import base_config
+
+ANYONE = frozenset(VISITORS)
+SIGNED_IN = ANYONE - {"anonymous", "deactivated"}
+PARTICIPANTS = frozenset({"participant", "other_participant"})
+# The hotel that posted: its owner, and its mentor, who works there.
+HOTEL = frozenset({"staff", "mentor"})
+EMPLOYERS = HOTEL | {"other_staff"}
+# The coordinator of the object's site and the super-admin.
+SITE_COORDINATION = frozenset({"coordinator", "super_admin"})
+# Pages every coordinator has, each showing only their own site's records.
+COORDINATORS = SITE_COORDINATION | {"other_coordinator"}
+# Everyone with a part in the application or placement.
+PLACEMENT_PEOPLE = frozenset({"participant"}) | HOTEL | SITE_COORDINATION
+
+
+def only(*visitors: str) -> frozenset[str]:
+    return frozenset(visitors)
+
+
+ACCESS: dict[str, dict[str, frozenset[str]]] = {
+    # Account: each person's own settings, devices and calendar link.
+    "account.change_email": {"GET": SIGNED_IN, "POST": SIGNED_IN},
+    "account.change_password": {"GET": SIGNED_IN, "POST": SIGNED_IN},
+    "account.confirm_new_email": {"GET": ANYONE},  # the signed link is the credential
+    "account.devices": {"GET": SIGNED_IN},
+    "account.end_all_devices": {"POST": SIGNED_IN},
+    "account.end_device": {"POST": only("participant")},  # the device is the participant's
+    "account.reminders": {"POST": SIGNED_IN},
+    "account.settings": {"GET": SIGNED_IN, "POST": SIGNED_IN},
+    "calendars.settings": {"GET": SIGNED_IN},
+    "calendars.new_link": {"POST": SIGNED_IN},
+    "calendars.revoke": {"POST": SIGNED_IN},
+    "calendars.feed": {"GET": ANYONE},  # the secret token in the address is the credential
+    "notifications.inbox": {"GET": SIGNED_IN},
+    "notifications.mark_read": {"POST": SIGNED_IN},
+    # Signing in and out, public pages.
+    "auth.check_email": {"GET": ANYONE},
+    "auth.confirm_email": {"GET": ANYONE},
+    "auth.forgot_password": {"GET": ANYONE, "POST": ANYONE},
+    "auth.login": {"GET": ANYONE, "POST": ANYONE},
+    "auth.logout": {"POST": SIGNED_IN},
+    "auth.privacy": {"GET": ANYONE},
+    "auth.register": {"GET": ANYONE, "POST": ANYONE},
+    "auth.resend_confirmation": {"GET": ANYONE, "POST": ANYONE},
+    "auth.reset_password": {"GET": ANYONE, "POST": ANYONE},
+    "main.home": {"GET": ANYONE},
+    "main.healthz": {"GET": ANYONE},
+    "main.set_language": {"POST": ANYONE},
+    "main.dashboard": {"GET": SIGNED_IN},
+    # Captured mail: development only; production answers 404 (tests/test_mail.py).
+    "mail.outbox": {"GET": ANYONE},
+    "mail.message": {"GET": ANYONE},
+    # Administration: users of the coordinator's own site; sites for the super-admin.
+    "admin.users": {"GET": COORDINATORS},
+    "admin.user": {"GET": SITE_COORDINATION},
+    "admin.grant_role": {"POST": SITE_COORDINATION},
+    "admin.revoke_role": {"POST": SITE_COORDINATION},
+    "admin.deactivate": {"GET": SITE_COORDINATION, "POST": SITE_COORDINATION},
+    "admin.reactivate": {"POST": SITE_COORDINATION},
+    "admin.sites": {"GET": only("super_admin")},
+    "admin.new_site": {"GET": only("super_admin"), "POST": only("super_admin")},
+    "admin.edit_site": {"GET": only("super_admin"), "POST": only("super_admin")},
+    "audit.log": {"GET": COORDINATORS},
+    "review.queue": {"GET": COORDINATORS},
+    "questionnaires.index": {"GET": COORDINATORS},
+    "questionnaires.edit": {"GET": SITE_COORDINATION, "POST": SITE_COORDINATION},
+    "questionnaires.remove_question": {"POST": SITE_COORDINATION},
+    # Organisations: any employer may register one or ask to join; its owner runs it.
+    "organisations.show": {"GET": ANYONE},
+    "organisations.mine": {"GET": EMPLOYERS},
+    "organisations.new": {"GET": EMPLOYERS, "POST": EMPLOYERS},
+    "organisations.join": {"GET": EMPLOYERS},
+    "organisations.ask_to_join": {"POST": EMPLOYERS},
+    "organisations.manage": {"GET": HOTEL | SITE_COORDINATION},
+    "organisations.edit": {"GET": only("staff"), "POST": only("staff")},
+    "organisations.approve_member": {"POST": only("staff")},
+    "organisations.remove_member": {"POST": only("staff")},
+    "organisations.review": {"POST": SITE_COORDINATION},
+    # Postings: public once published; the hotel's staff write them; coordinators review.
+    "postings.index": {"GET": ANYONE},
+    "postings.show": {"GET": ANYONE},
+    "postings.new": {"GET": EMPLOYERS, "POST": EMPLOYERS},
+    "postings.edit": {"GET": HOTEL, "POST": HOTEL},
+    "postings.submit": {"POST": HOTEL},
+    "postings.close": {"POST": HOTEL},
+    "postings.review": {"POST": SITE_COORDINATION},
+    # Mentors: employer staff may become mentors; the mentor keeps their own availability.
+    "mentors.mine": {"GET": EMPLOYERS},
+    "mentors.edit_profile": {"GET": EMPLOYERS, "POST": EMPLOYERS},
+    "mentors.submit": {"POST": only("mentor")},
+    "mentors.add_window": {"POST": only("mentor")},
+    "mentors.remove_window": {"POST": only("mentor")},
+    "mentors.add_away": {"POST": only("mentor")},
+    "mentors.remove_away": {"POST": only("mentor")},
+    "mentors.pause": {"POST": only("mentor")},
+    "mentors.resume": {"POST": only("mentor")},
+    "mentors.confirm_organisation": {"POST": only("staff")},  # the hotel's owner
+    "mentors.review": {"POST": SITE_COORDINATION},
+    "mentors.search": {"GET": EMPLOYERS | COORDINATORS},
+    # A participant sees a mentor's profile once that mentor is proposed to them.
+    "mentors.show": {"GET": EMPLOYERS | SITE_COORDINATION | {"participant"}},
+    # Participants: their own profile; coordinators of their site; staff see the CV once
+    # the applicant is shortlisted (the world's applicant is).
+    "participants.mine": {"GET": PARTICIPANTS},
+    "participants.edit_profile": {"GET": PARTICIPANTS, "POST": PARTICIPANTS},
+    "participants.questionnaire": {"GET": PARTICIPANTS, "POST": PARTICIPANTS},
+    "participants.submit": {"POST": PARTICIPANTS},
+    "participants.upload_cv": {"POST": PARTICIPANTS},
+    "participants.my_cv": {"GET": PARTICIPANTS},
+    "participants.withdraw_funder_consent": {"POST": PARTICIPANTS},
+    "participants.index": {"GET": COORDINATORS},
+    "participants.show": {"GET": SITE_COORDINATION},
+    "participants.review": {"POST": SITE_COORDINATION},
+    "participants.save_interview": {"POST": SITE_COORDINATION},
+    "participants.cv": {"GET": PLACEMENT_PEOPLE},
+    "participants.journey": {"GET": {"participant"} | SITE_COORDINATION},
+    "participants.certificate": {"GET": {"participant"} | SITE_COORDINATION},
+    "participants.issue_certificate": {"POST": SITE_COORDINATION},
+    # Applications: each step by the person whose step it is.
+    "applications.mine": {"GET": PARTICIPANTS},
+    "applications.apply": {"POST": PARTICIPANTS},
+    "applications.show": {"GET": PLACEMENT_PEOPLE},
+    "applications.withdraw": {"POST": only("participant")},
+    "applications.for_posting": {"GET": HOTEL | SITE_COORDINATION},
+    "applications.shortlist": {"POST": HOTEL | SITE_COORDINATION},
+    "applications.decline": {"POST": HOTEL | SITE_COORDINATION},
+    "applications.offer": {"POST": HOTEL | SITE_COORDINATION},
+    "applications.mentoring": {"GET": only("mentor")},
+    "applications.mentor_accept": {"POST": only("mentor")},
+    "applications.mentor_decline": {"POST": only("mentor")},
+    "applications.accept": {"POST": only("participant")},
+    "applications.decline_offer": {"POST": only("participant")},
+    "applications.approvals": {"GET": COORDINATORS},
+    "applications.approve": {"POST": SITE_COORDINATION},
+    "applications.return_offer": {"POST": SITE_COORDINATION},
+    "conversations.post": {"POST": PLACEMENT_PEOPLE - {"super_admin"}},  # the thread's members
+    "conversations.report": {"POST": PLACEMENT_PEOPLE - {"super_admin"}},
+    # Placements and hours.
+    "placements.index": {"GET": SIGNED_IN},  # each person's own placements
+    "placements.show": {"GET": PLACEMENT_PEOPLE},
+    "placements.log_session": {"POST": only("mentor")},
+    "placements.confirm_session": {"POST": only("participant")},
+    "placements.dispute_session": {"POST": only("participant")},
+    "placements.sessions_to_check": {"GET": COORDINATORS},
+    "placements.end": {"POST": HOTEL | SITE_COORDINATION},
+    "placements.outcome": {"POST": HOTEL | SITE_COORDINATION},
+    # Training (coordinators) and events (everyone at the site; RSVP for those who attend).
+    "training.index": {"GET": COORDINATORS, "POST": COORDINATORS},
+    "training.show": {"GET": SITE_COORDINATION},
+    "training.enrol": {"POST": SITE_COORDINATION},
+    "training.attendance": {"POST": SITE_COORDINATION},
+    "events.index": {"GET": SIGNED_IN},
+    "events.new": {"GET": COORDINATORS, "POST": COORDINATORS},
+    "events.show": {"GET": SIGNED_IN - {"other_coordinator"}},
+    "events.ics": {"GET": SIGNED_IN - {"other_coordinator"}},
+    "events.sign_up": {"POST": PARTICIPANTS | EMPLOYERS},
+    "events.cancel": {"POST": SIGNED_IN - {"other_coordinator"}},  # a no-op without a sign-up
+    "events.attendance": {"POST": SITE_COORDINATION},
+}
+
+# Ending every device signs the person out, so success is the way to the login page.
+ENDS_AT_LOGIN = {"account.end_all_devices"}
+# What showing a page may write: every request refreshes the device's last-seen time; these
+# pages mark as read what the person has now seen.
+ALWAYS_WRITTEN = {"user_session"}
+GET_WRITES = {
+    "notifications.inbox": {"notification"},
+    "applications.show": {"thread_read"},
+    "placements.show": {"thread_read"},
+}
+
+
+@pytest.fixture
+def app_config(database_url):
+    return {**base_config(database_url), "WTF_CSRF_ENABLED": True}
+
+
+def routes(app):
+    for rule in sorted(app.url_map.iter_rules(), key=lambda rule: rule.endpoint):
+        if rule.endpoint not in EXEMPT_ENDPOINTS:
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                yield rule, method
+
+
+def expected(endpoint: str, method: str, visitor: str) -> str:
+    if visitor in ACCESS[endpoint][method]:
+        return "login" if endpoint in ENDS_AT_LOGIN else "ok"
+    return "login" if visitor in ("anonymous", "deactivated") else "refused"
+
+
+def test_every_route_and_method_has_a_row(app):
+    declared = {(endpoint, method) for endpoint, row in ACCESS.items() for method in row}
+    served = {(rule.endpoint, method) for rule, method in routes(app)}
+    assert sorted(served - declared) == [], "routes without a row in ACCESS"
+    assert sorted(declared - served) == [], "rows in ACCESS for routes that do not exist"
+
+
+def test_every_route_admits_exactly_whom_it_declares(app, make_user):
+    world = build(app, make_user)
+    clean = snapshot()
+    problems = []
+    for rule, method in routes(app):
+        path = path_for(app, rule, world)
+        for visitor in VISITORS:
+            limiter.reset()
+            client = client_as(app, world, visitor)
+            with tables_written() as written:
+                response = request(client, method, path)
+            got, want = outcome(response), expected(rule.endpoint, method, visitor)
+            if got != want:
+                problems.append(f"{method} {path} as {visitor}: {got}, expected {want}")
+            unexpected = written - ALWAYS_WRITTEN
+            if method == "GET":
+                unexpected -= GET_WRITES.get(rule.endpoint, set())
+            admitted = visitor in ACCESS[rule.endpoint][method]
+            if unexpected and (method == "GET" or not admitted):
+                problems.append(f"{method} {path} as {visitor} wrote to {sorted(unexpected)}")
+            if written - ALWAYS_WRITTEN or visitor == "deactivated":
+                restore(clean)  # the next visitor meets the world as it was
+    assert problems == [], "\n".join(problems)
+
+
+def test_every_post_without_a_valid_token_is_refused_and_changes_nothing(app, make_user):
+    world = build(app, make_user)
+    problems = []
+    for rule, method in routes(app):
+        if method != "POST":
+            continue
+        path = path_for(app, rule, world)
+        visitor = next(v for v in VISITORS if v in ACCESS[rule.endpoint][method])
+        client = client_as(app, world, visitor)
+        for label, token in [("no token", None), ("a forged token", "forged")]:
+            data = {} if token is None else {"csrf_token": token}
+            with tables_written() as written:
+                response = client.post(path, data=data)
+            if response.status_code != 400 or written - ALWAYS_WRITTEN:
+                problems.append(
+                    f"POST {path} as {visitor} with {label}: {response.status_code}, "
+                    f"wrote to {sorted(written - ALWAYS_WRITTEN)}"
+                )
+    assert problems == [], "\n".join(problems)
