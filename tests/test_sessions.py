@@ -1,14 +1,16 @@
 """Server-side sessions: devices, logging out one or all, timeouts and replayed cookies."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from marketplace.accounts.models import UserSession
 from marketplace.accounts.roles import Role
 from marketplace.auth import services as auth_services
+from marketplace.auth import sessions
 from marketplace.extensions import db
-from tests.conftest import TEST_PASSWORD, english_client
+from tests.conftest import TEST_PASSWORD, english_client, log_in
 
 PHONE = (
     "Mozilla/5.0 (Linux; Android 14; SM-A536B) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -161,3 +163,78 @@ def test_password_reset_ends_every_session(app, make_user):
     with app.test_request_context():
         auth_services.reset_password(user, "another good one")
     assert phone.get("/dashboard").status_code == 302
+
+
+def _log_out(person, _other, _user, _make_user):
+    person.post("/logout")
+
+
+def _log_out_everywhere_elsewhere(_person, other, _user, _make_user):
+    other.post("/account/devices/end-all")
+
+
+def _change_password_elsewhere(_person, other, _user, _make_user):
+    other.post("/account/password", data=change(TEST_PASSWORD))
+
+
+def _deactivated_by_a_coordinator(person, _other, user, make_user):
+    coordinator = english_client(person.application)
+    log_in(coordinator, make_user(Role.COORDINATOR))
+    coordinator.post(f"/admin/users/{user.id}/deactivate")
+
+
+@pytest.mark.parametrize(
+    "ending",
+    [
+        _log_out,
+        _log_out_everywhere_elsewhere,
+        _change_password_elsewhere,
+        _deactivated_by_a_coordinator,
+    ],
+)
+def test_a_copied_cookie_is_useless_once_the_session_ends(app, make_user, ending):
+    user = make_user(Role.PARTICIPANT, email="copied@example.org")
+    person, other = device(app, LAPTOP), device(app, PHONE)
+    log_in_by_form(person, "copied@example.org", remember="y")
+    log_in_by_form(other, "copied@example.org")
+    copied = {name: person.get_cookie(name).value for name in ("session", "remember_token")}
+    assert person.get("/dashboard").status_code == 200
+
+    ending(person, other, user, make_user)
+
+    thief = device(app, PHONE)
+    for name, value in copied.items():
+        thief.set_cookie(name, value)
+    response = thief.get("/dashboard")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login")
+
+
+def test_sessions_time_out_on_a_frozen_clock(app, make_user, monkeypatch):
+    make_user(email="clock@example.org")
+    client = device(app, LAPTOP)
+    logged_in_at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    idle = timedelta(seconds=app.config["SESSION_IDLE_TIMEOUT"])
+    absolute = timedelta(seconds=app.config["SESSION_ABSOLUTE_TIMEOUT"])
+
+    def clock_at(moment):
+        monkeypatch.setattr(sessions, "utcnow", lambda: moment)
+
+    clock_at(logged_in_at)
+    log_in_by_form(client, "clock@example.org")
+    clock_at(logged_in_at + idle - timedelta(seconds=1))
+    assert client.get("/dashboard").status_code == 200  # used just in time: still signed in
+    clock_at(logged_in_at + 2 * idle - timedelta(seconds=2))  # idle - 1 s after that use
+    assert client.get("/dashboard").status_code == 200
+    clock_at(logged_in_at + 3 * idle)
+    assert client.get("/dashboard").status_code == 302  # unused for longer than the idle limit
+
+    clock_at(logged_in_at)
+    log_in_by_form(client, "clock@example.org")
+    moment = logged_in_at
+    while moment + idle / 2 < logged_in_at + absolute:  # used often, yet only until the limit
+        moment += idle / 2
+        clock_at(moment)
+        assert client.get("/dashboard").status_code == 200
+    clock_at(logged_in_at + absolute)
+    assert client.get("/dashboard").status_code == 302
