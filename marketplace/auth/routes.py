@@ -1,10 +1,9 @@
-from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from marketplace.accounts.models import normalise_email
-from marketplace.auth import bp, services, tokens
+from marketplace.auth import attempts, bp, services, tokens
 from marketplace.auth.forms import (
     LoginForm,
     LogoutForm,
@@ -22,14 +21,6 @@ from marketplace.redirects import safe_next
 from marketplace.sites.services import all_sites
 
 
-def _login_failed(_response=None) -> bool:
-    return g.get("login_failed", False)
-
-
-def _account_key() -> str:
-    return "login-account:" + normalise_email(request.form.get("email", ""))[:254]
-
-
 def _config_limit(name: str):
     return lambda: current_app.config[name]
 
@@ -45,19 +36,17 @@ def _fresh_session_for_login() -> None:
 @bp.route("/login", methods=["GET", "POST"])
 @public
 @keeps_input_on_csrf_failure
-@limiter.limit(_config_limit("LOGIN_FAILURES_PER_IP"), methods=["POST"], deduct_when=_login_failed)
-@limiter.limit(
-    _config_limit("LOGIN_FAILURES_PER_ACCOUNT"),
-    key_func=_account_key,
-    methods=["POST"],
-    deduct_when=_login_failed,
-)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
     form = LoginForm()
     if form.validate_on_submit():
+        places = attempts.take()
+        if places is None:
+            abort(429)
         outcome, user = services.authenticate(form.email.data, form.password.data)
+        if outcome is not services.LoginOutcome.WRONG:
+            attempts.give_back(places)  # only failures count
         if outcome is services.LoginOutcome.OK:
             _fresh_session_for_login()
             services.open_session(user, remember=form.remember.data)
@@ -72,7 +61,6 @@ def login():
                 "warning",
             )
             return redirect(url_for("auth.resend_confirmation"))
-        g.login_failed = True
         form.password.errors.append(_("The e-mail or password is not correct."))
     return render_template("auth/login.html", form=form)
 
