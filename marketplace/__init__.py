@@ -118,6 +118,7 @@ def register_request_hooks(app: Flask) -> None:
             "unread_notifications": (
                 unread_count(current_user) if current_user.is_authenticated else 0
             ),
-            "logout_form": LogoutForm(),
+            # Not from the request: an error page for a too-large body must not read it again.
+            "logout_form": LogoutForm(formdata=None),
             "request_path": request.full_path.rstrip("?"),
         }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Flask, current_app, g, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -42,6 +43,23 @@ def keeps_input_on_csrf_failure(view):
     return view
 
 
+class DatabaseError(Exception):
+    """A database error as it is logged: without the values of the row."""
+
+
+def _without_row_values(error: Exception) -> Exception:
+    """The error to log. A database error's text holds the row's values (the bound parameters
+    and, on PostgreSQL, the duplicate key or failing row): personal data, kept out of the log.
+    The driver's error type, the constraint and the statement say what went wrong."""
+    if not isinstance(error, sa.exc.StatementError):
+        return error
+    driver_error = error.orig
+    constraint = getattr(getattr(driver_error, "diag", None), "constraint_name", None)
+    problem = getattr(driver_error, "sqlite_errorname", None) or constraint or ""
+    summary = DatabaseError(f"{type(driver_error).__name__} {problem} in: {error.statement}")
+    return summary.with_traceback(error.__traceback__)
+
+
 def _render_error(code: int):
     title, explanation = ERROR_TEXTS.get(code, ERROR_TEXTS[500])
     return (
@@ -71,5 +89,5 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         db.session.rollback()
-        current_app.logger.exception("Unhandled error", exc_info=error)
+        current_app.logger.error("Unhandled error", exc_info=_without_row_values(error))
         return _render_error(500)

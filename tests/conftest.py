@@ -35,6 +35,9 @@ from marketplace.db import utcnow
 from marketplace.extensions import db
 from marketplace.sites.models import Site
 
+# Every test fails if a line it logs carries a password, a token or an e-mail address.
+pytest_plugins = ["tests.log_guard"]
+
 TEST_PASSWORD = "correct horse battery"
 # Hashing with scrypt costs ~100 ms; tests use a cheap method (production's is checked apart).
 FAST_HASH = "pbkdf2:sha256:1"

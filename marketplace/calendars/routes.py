@@ -37,4 +37,7 @@ def feed(token: str):
     user = services.user_for_token(token)
     if user is None:
         abort(404)
-    return Response(services.personal_calendar(user), mimetype="text/calendar")
+    response = Response(services.personal_calendar(user), mimetype="text/calendar")
+    # Personal data behind a secret link: no shared cache may keep a copy.
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
