@@ -1,5 +1,6 @@
 """Pieces shared by every form."""
 
+from flask import request
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
@@ -20,6 +21,16 @@ def no_nul_bytes(_form, field):
         raise ValidationError(_l("This field contains a character that is not allowed."))
 
 
+# The largest id a row can have (PostgreSQL's integer); SQLite fails on a number past 2**63.
+LARGEST_ID = 2**31 - 1
+
+
+def posted_id(name: str) -> int | None:
+    """The row id sent in a form field, or None when it cannot be one."""
+    value = request.form.get(name, type=int)
+    return value if value is not None and 0 < value <= LARGEST_ID else None
+
+
 # WTForms' own messages for a value it cannot even read are not translated into Latvian, so the
 # fields that produce such messages say them in our words.
 NOT_A_CHOICE = _l("Please choose one of the options.")
@@ -36,6 +47,9 @@ def _chosen_value_is_offered(field) -> bool:
 
 class ChoiceField(SelectField):
     def process_formdata(self, valuelist):
+        # Blank means nothing chosen. Optional() takes "  " for empty but would keep it as the
+        # value, which is none of the options.
+        valuelist = ["" if not value.strip() else value for value in valuelist]
         try:
             super().process_formdata(valuelist)
         except ValueError as error:

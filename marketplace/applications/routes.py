@@ -9,7 +9,7 @@ from marketplace.applications.models import Application, DeclineReason, MentorDe
 from marketplace.authz import coordinated_sites, get_or_404, roles_required, signed_in
 from marketplace.conversations import services as conversations
 from marketplace.extensions import db
-from marketplace.forms import options
+from marketplace.forms import options, posted_id
 from marketplace.mentors import services as mentors
 from marketplace.mentors.models import MentorProfile
 from marketplace.pagination import paginate
@@ -200,7 +200,7 @@ def offer(application_id: int):
     application = _visible_or_404(application_id)
     mentor = None
     if application.posting.kind == PostingKind.MENTORING:
-        mentor_id = request.form.get("mentor", type=int)
+        mentor_id = posted_id("mentor")
         mentor = db.session.get(MentorProfile, mentor_id) if mentor_id else None
     return _act(
         application,
@@ -275,7 +275,10 @@ def approve(application_id: int):
 def return_offer(application_id: int):
     application = _visible_or_404(application_id)
     form = CommentForm()
-    form.validate_on_submit()
+    if not form.validate_on_submit():  # too long, or a character not allowed
+        for error in form.comment.errors:
+            flash(error, "warning")
+        return redirect(url_for("applications.show", application_id=application.id))
     return _act(
         application,
         lambda: services.return_to_offered(current_user, application, form.comment.data or ""),

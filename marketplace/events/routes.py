@@ -100,7 +100,8 @@ def cancel(event_id: int):
 @roles_required(Role.COORDINATOR, Role.SUPER_ADMIN)
 def attendance(event_id: int):
     event = _visible_or_404(event_id)
-    present = {int(v) for v in request.form.getlist("present") if v.isdigit()}
+    # isdecimal(), not isdigit(): int() refuses "²", which isdigit() accepts.
+    present = {int(v) for v in request.form.getlist("present") if v.isdecimal()}
     try:
         services.record_attendance(current_user, event, present)
     except services.NotAllowed:

@@ -292,7 +292,10 @@ def review(profile_id: int, action: str):
     if action not in REVIEW_ACTIONS:
         abort(404)
     form = CommentForm()
-    form.validate_on_submit()
+    if not form.validate_on_submit():  # too long, or a character not allowed
+        for error in form.comment.errors:
+            flash(error, "warning")
+        return redirect(url_for("mentors.show", profile_id=profile.id))
     try:
         services.review(current_user, profile, REVIEW_ACTIONS[action], form.comment.data or "")
     except services.NotAllowed:

@@ -198,7 +198,10 @@ def review(organisation_id: int, action: str):
     if action not in REVIEW_ACTIONS:
         abort(404)
     form = ReasonForm()
-    form.validate_on_submit()
+    if not form.validate_on_submit():  # too long, or a character not allowed
+        for error in form.reason.errors:
+            flash(error, "warning")
+        return redirect(url_for("organisations.manage", organisation_id=organisation.id))
     try:
         services.review(current_user, organisation, REVIEW_ACTIONS[action], form.reason.data or "")
     except services.NotAllowed:

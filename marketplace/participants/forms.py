@@ -67,7 +67,7 @@ class ParticipantProfileForm(FlaskForm):
     interests = CheckboxesField(
         _l("Which work interests you?"),
         choices=options((area.value, area.label) for area in Expertise),
-        validators=[Optional()],
+        # No Optional(): it would wipe out the error for a value that is not offered.
     )
     work_permit = RadioChoiceField(
         _l("Work permit"),
@@ -150,6 +150,6 @@ class InterviewForm(FlaskForm):
     support = CheckboxesField(
         _l("Recommended support"),
         choices=options((kind.value, kind.label) for kind in Support),
-        validators=[Optional()],
+        # No Optional(): it would wipe out the error for a value that is not offered.
     )
     submit = SubmitField(_l("Save"))

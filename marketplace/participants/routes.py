@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -140,7 +142,8 @@ def _send_cv(profile: ParticipantProfile):
         path,
         mimetype="application/pdf",
         as_attachment=True,
-        download_name=profile.cv_original_name or "cv.pdf",
+        # Whatever it was called when uploaded, it is a PDF and is saved as one.
+        download_name=Path(profile.cv_original_name or "cv").stem + ".pdf",
     )
 
 
@@ -293,7 +296,10 @@ def review(profile_id: int, action: str):
     if action not in REVIEW_ACTIONS:
         abort(404)
     form = CommentForm()
-    form.validate_on_submit()
+    if not form.validate_on_submit():  # too long, or a character not allowed
+        for error in form.comment.errors:
+            flash(error, "warning")
+        return redirect(url_for("participants.show", profile_id=profile.id))
     try:
         services.review(current_user, profile, REVIEW_ACTIONS[action], form.comment.data or "")
     except services.ParticipantProblem as problem:

@@ -310,7 +310,9 @@ def store_cv(user: User, profile: ParticipantProfile, filename: str, content: by
     (cv_folder() / stored).write_bytes(content)
     old = profile.cv_stored_name
     profile.cv_stored_name, profile.cv_uploaded_at = stored, utcnow()
-    profile.cv_original_name = Path(filename or "cv.pdf").name[:200]
+    # Only printable characters: no NUL (PostgreSQL refuses it), newline or direction mark.
+    name = "".join(c for c in Path(filename or "").name if c.isprintable())
+    profile.cv_original_name = (name or "cv.pdf")[:200]
     audit.record("participant.cv_uploaded", actor=user, obj=profile, site_id=profile.site_id)
     db.session.commit()
     if old:

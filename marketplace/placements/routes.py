@@ -110,7 +110,10 @@ def confirm_session(session_id: int):
 def dispute_session(session_id: int):
     session = _session_or_404(session_id)
     form = DisputeForm()
-    form.validate_on_submit()
+    if not form.validate_on_submit():  # too long, or a character not allowed
+        for error in form.note.errors:
+            flash(error, "warning")
+        return redirect(url_for("placements.show", placement_id=session.placement_id))
     return _answer(session, False, form.note.data or "")
 
 
@@ -138,7 +141,10 @@ def end(placement_id: int, how: str):
     if how not in {"completed", "early"}:
         abort(404)
     form = EndForm()
-    form.validate_on_submit()
+    if not form.validate_on_submit():  # too long, or a character not allowed
+        for error in form.reason.errors:
+            flash(error, "warning")
+        return redirect(url_for("placements.show", placement_id=placement.id))
     try:
         services.end(current_user, placement, how == "completed", form.reason.data or "")
     except services.NotAllowed:

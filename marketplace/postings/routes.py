@@ -241,7 +241,10 @@ def review(posting_id: int, action: str):
     if action not in REVIEW_ACTIONS:
         abort(404)
     form = CommentForm()
-    form.validate_on_submit()
+    if not form.validate_on_submit():  # too long, or a character not allowed
+        for error in form.comment.errors:
+            flash(error, "warning")
+        return redirect(url_for("postings.show", posting_id=posting.id))
     try:
         services.review(current_user, posting, REVIEW_ACTIONS[action], form.comment.data or "")
     except services.NotAllowed:

@@ -1,13 +1,14 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from marketplace.forms import ChoiceField, no_nul_bytes, options
 from marketplace.i18n import LANGUAGES
 from marketplace.questionnaires.models import QuestionKind
 
 TOO_LONG = _l("Please use at most %(max)d characters.")
+OPTION_LENGTH = 200  # QuestionOption.label_*
 
 
 def _text(code: str) -> StringField:
@@ -24,7 +25,8 @@ def _text(code: str) -> StringField:
 def _options(code: str) -> TextAreaField:
     return TextAreaField(
         _l("Answers in %(language)s, one per line", language=LANGUAGES[code]),
-        validators=[Optional(), Length(max=3000, message=TOO_LONG), no_nul_bytes],
+        # Not Optional(): it would stop validate_options_en when the English answers are empty.
+        validators=[Length(max=3000, message=TOO_LONG), no_nul_bytes],
         render_kw={"rows": 3},
     )
 
@@ -51,6 +53,8 @@ class QuestionForm(FlaskForm):
         }
 
     def validate_options_en(self, field):
+        if self.kind.data not in {k.value for k in QuestionKind}:
+            return  # the kind field says so
         if not QuestionKind(self.kind.data).has_options:
             return
         counts = {len(lines) for lines in self.option_lines().values()}
@@ -58,3 +62,8 @@ class QuestionForm(FlaskForm):
             raise ValidationError(
                 _l("Give at least two answers, and the same number of lines in every language.")
             )
+        # Each line becomes one answer, stored in a column of OPTION_LENGTH characters.
+        if any(
+            len(line) > OPTION_LENGTH for lines in self.option_lines().values() for line in lines
+        ):
+            raise ValidationError(TOO_LONG % {"max": OPTION_LENGTH})

@@ -39,7 +39,8 @@ def edit(site_id: int):
     form = QuestionForm()
     if form.validate_on_submit():
         lines = form.option_lines()
-        count = len(lines["en"])
+        # Answer lines typed for a kind without options are ignored (and need not match).
+        count = len(lines["en"]) if QuestionKind(form.kind.data).has_options else 0
         option_labels = [{code: lines[code][i] for code in LANGUAGES} for i in range(count)]
         texts = {code: getattr(form, f"text_{code}").data for code in LANGUAGES}
         services.add_question(

@@ -6,7 +6,7 @@ from marketplace.accounts.roles import Role
 from marketplace.authz import coordinated_sites, get_or_404, roles_required
 from marketplace.errors import keeps_input_on_csrf_failure
 from marketplace.extensions import db
-from marketplace.forms import options
+from marketplace.forms import options, posted_id
 from marketplace.pagination import paginate
 from marketplace.participants.models import ParticipantProfile
 from marketplace.sites.models import Site
@@ -72,7 +72,7 @@ def show(session_id: int):
 @roles_required(*COORDINATORS)
 def enrol(session_id: int):
     session = _session_or_404(session_id)
-    profile = db.session.get(ParticipantProfile, request.form.get("participant", type=int) or 0)
+    profile = db.session.get(ParticipantProfile, posted_id("participant") or 0)
     if profile is None:
         flash(_("Please choose a participant."), "warning")
         return redirect(url_for("training.show", session_id=session.id))
@@ -91,7 +91,8 @@ def enrol(session_id: int):
 @roles_required(*COORDINATORS)
 def attendance(session_id: int):
     session = _session_or_404(session_id)
-    present = {int(value) for value in request.form.getlist("present") if value.isdigit()}
+    # isdecimal(), not isdigit(): int() refuses "²", which isdigit() accepts.
+    present = {int(value) for value in request.form.getlist("present") if value.isdecimal()}
     services.record_attendance(current_user, session, present)
     flash(_("Attendance is saved."), "success")
     return redirect(url_for("training.show", session_id=session.id))
