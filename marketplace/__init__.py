@@ -11,6 +11,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from marketplace.auth import sessions
 from marketplace.auth.forms import LogoutForm
@@ -29,6 +30,7 @@ from marketplace.extensions import (
     login_manager,
     migrate,
 )
+from marketplace.forms import LARGEST_ID
 from marketplace.i18n import LANGUAGES, format_site_datetime, select_locale, select_timezone
 from marketplace.languages import country_name, language_name
 from marketplace.navigation import visible_menu
@@ -40,8 +42,18 @@ from marketplace.statuses import status_colour, status_label
 MIGRATIONS_DIRECTORY = str(Path(__file__).resolve().parent.parent / "migrations")
 
 
+class RowIdConverter(IntegerConverter):
+    """``<int:…>`` in every route: a number larger than any row id is no page (404), rather than
+    an overflow in the database (500)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", LARGEST_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, template_folder="../templates", instance_relative_config=True)
+    app.url_map.converters["int"] = RowIdConverter
     app.config.update(load_config(app.instance_path))
     if config:
         app.config.update(config)

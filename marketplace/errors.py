@@ -55,8 +55,9 @@ def _without_row_values(error: Exception) -> Exception:
         return error
     driver_error = error.orig
     constraint = getattr(getattr(driver_error, "diag", None), "constraint_name", None)
-    problem = getattr(driver_error, "sqlite_errorname", None) or constraint or ""
-    summary = DatabaseError(f"{type(driver_error).__name__} {problem} in: {error.statement}")
+    detail = getattr(driver_error, "sqlite_errorname", None) or constraint or ""
+    problem = f"{type(error).__name__} ({type(driver_error).__name__} {detail})".replace(" )", ")")
+    summary = DatabaseError(f"{problem} in: {error.statement}")
     return summary.with_traceback(error.__traceback__)
 
 

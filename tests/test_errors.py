@@ -30,3 +30,9 @@ def test_unexpected_error_shows_a_kind_page(app):
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.get_data(as_text=True)
     assert "RuntimeError" not in response.get_data(as_text=True)
+
+
+def test_numbers_past_any_row_id_are_not_found_not_an_error(client):
+    assert client.get("/postings/99999999999999999999").status_code == 404
+    assert client.get("/organisations/2147483648").status_code == 404
+    assert client.get("/postings/?page=99999999999999999999").status_code == 200

@@ -723,7 +723,7 @@ class NulWatch:
 
 # Only a page containing such text can hold an injected handler or link; the others need no
 # (slow) parsing.
-MAYBE_INJECTED = re.compile(r"on[a-z]+\s*=|javascript:", re.IGNORECASE)
+MAYBE_INJECTED = re.compile(r"(?<![\w-])on[a-z]+\s*=|javascript:", re.IGNORECASE)
 
 
 def injected_markup(html: str) -> list[str]:
