@@ -5,6 +5,10 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed-stamp
 export PYTHONDONTWRITEBYTECODE := 1
+# These targets are for a developer's computer: ask for the development configuration (captured
+# mail at /dev/mail/, the development key, links to localhost:5000). Without MARKETPLACE_ENV the
+# site is a production one and refuses to start without its secret key and server name.
+export MARKETPLACE_ENV ?= development
 
 .PHONY: run test lint format translations translations-update db-upgrade demo-data clean
 

@@ -83,9 +83,7 @@ def demo():
 def load_demo():
     from marketplace.demo import load_demo_data
 
-    # The demo steps send notifications whose links need a request to build them.
-    with current_app.test_request_context():
-        created = load_demo_data()
+    created = load_demo_data()
     if created:
         click.echo(f"Loaded demo data: {created} accounts. Passwords are listed in README.md.")
     else:
@@ -143,9 +141,8 @@ def reminders():
 def send_reminders():
     from marketplace.reminders.services import send_due
 
-    # Reminder links are built outside any request; SERVER_NAME names the host.
-    with current_app.test_request_context():
-        sent = send_due()
+    # Links in reminders name the configured host (MARKETPLACE_SERVER_NAME); no request needed.
+    sent = send_due()
     click.echo(f"Sent {sent} reminders.")
 
 

@@ -11,6 +11,8 @@ from datetime import timedelta
 from pathlib import Path
 
 DEV_SECRET_KEY = "dev-only-insecure-secret-key"
+# Where links in e-mails point in development (``make run`` serves there); production names its own.
+DEVELOPMENT_SERVER_NAME = "localhost:5000"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -52,17 +54,31 @@ def default_sqlite_url(instance_path: str) -> str:
     return f"sqlite:///{Path(instance_path) / 'marketplace.sqlite'}"
 
 
+def _refuse_unsafe_production(secret_key: str, server_name: str | None) -> None:
+    missing = []
+    if secret_key == DEV_SECRET_KEY or len(secret_key) < 32:
+        missing.append("MARKETPLACE_SECRET_KEY (a random string of at least 32 characters)")
+    if not server_name:
+        missing.append("MARKETPLACE_SERVER_NAME (the site's host name, e.g. mentoring.example.org)")
+    if missing:
+        raise ConfigurationError(
+            "Refusing to start in production without "
+            + " and ".join(missing)
+            + ". For development on your own computer, set MARKETPLACE_ENV=development."
+        )
+
+
 def load_config(instance_path: str) -> dict:
-    env = _env("ENV", "development")
+    # Production unless development is asked for: a server started without MARKETPLACE_ENV must
+    # not run on the public development key or show captured mail.
+    env = _env("ENV", "production")
     if env not in {"development", "production"}:
         raise ConfigurationError("MARKETPLACE_ENV must be 'development' or 'production'")
     production = env == "production"
     secret_key = _env("SECRET_KEY", DEV_SECRET_KEY)
-    if production and (secret_key == DEV_SECRET_KEY or len(secret_key) < 32):
-        raise ConfigurationError(
-            "Refusing to start in production without MARKETPLACE_SECRET_KEY "
-            "(a random string of at least 32 characters)."
-        )
+    server_name = _env("SERVER_NAME")
+    if production:
+        _refuse_unsafe_production(secret_key, server_name)
     trusted_hosts = _env("TRUSTED_HOSTS")
     remember_me_seconds = _env_int("REMEMBER_ME_DURATION", 30 * 24 * 3600)
     mail_server = _env("MAIL_SERVER")
@@ -83,7 +99,9 @@ def load_config(instance_path: str) -> dict:
         "LOGIN_FAILURES_PER_ACCOUNT": _env("LOGIN_FAILURES_PER_ACCOUNT", "10 per 15 minutes"),
         "MESSAGES_PER_USER": _env("MESSAGES_PER_USER", "30 per hour"),
         "REGISTRATIONS_PER_IP": _env("REGISTRATIONS_PER_IP", "60 per hour"),
-        "SERVER_NAME": _env("SERVER_NAME"),
+        # Links in e-mails and notifications name this host (marketplace/links.py), never the
+        # request's Host header; unset in development, they point to DEVELOPMENT_SERVER_NAME.
+        "SERVER_NAME": server_name,
         "PREFERRED_URL_SCHEME": _env("PREFERRED_URL_SCHEME", "https" if production else "http"),
         "TRUSTED_HOSTS": [h.strip() for h in trusted_hosts.split(",")] if trusted_hosts else None,
         "PROXY_FIX_X_FOR": _env_int("PROXY_FIX_X_FOR", 0),

@@ -19,7 +19,7 @@ def _profile(email: str) -> ParticipantProfile:
 
 def load_applications() -> None:
     """Priya has an offer with a mentor named (the mentor and she answer next); Nimal's
-    application waits for the hotel. Needs a request context: the steps send notifications."""
+    application waits for the hotel."""
     if db.session.scalar(sa.select(sa.func.count()).select_from(Application)):
         return
     reception = db.session.scalar(sa.select(Posting).where(Posting.title.like("Mentorings%")))

@@ -44,6 +44,11 @@ FAST_HASH = "pbkdf2:sha256:1"
 POSTGRES_URL = os.environ.get("MARKETPLACE_TEST_DATABASE_URL")
 
 
+# The tests run the development configuration explicitly: a server started without
+# MARKETPLACE_ENV is a production one, which refuses to start without a secret and a server name.
+os.environ["MARKETPLACE_ENV"] = "development"
+
+
 def base_config(database_url: str) -> dict:
     return {
         "TESTING": True,
@@ -51,7 +56,8 @@ def base_config(database_url: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
         "PASSWORD_HASH_METHOD": FAST_HASH,
         "RATELIMIT_STORAGE_URI": "memory://",
-        "SERVER_NAME": "localhost",
+        # No SERVER_NAME: links come from configuration (marketplace/links.py), never from a
+        # request, so services and commands work without one; e-mails name localhost:5000.
         # Forms are posted without tokens; tests/test_csrf.py turns protection back on.
         "WTF_CSRF_ENABLED": False,
     }

@@ -20,5 +20,5 @@ def inbox(address: str) -> list[OutboxMessage]:
 
 
 def link_in(message: OutboxMessage) -> str:
-    """The path of the first link to this site in a message."""
-    return re.search(r"http://localhost(/\S+)", message.body_text).group(1)
+    """The path of the first link to this site (on the development host) in a message."""
+    return re.search(r"http://localhost:5000(/\S+)", message.body_text).group(1)

@@ -76,7 +76,7 @@ settings.register_profile(
 )
 EXAMPLES_PER_FORM = settings.get_profile("hostile-forms-ci")
 
-HOST = "localhost"  # SERVER_NAME of the test configuration
+HOST = "localhost"  # the test client's host; links in e-mails name localhost:5000
 BASE_URL = f"http://{HOST}/"
 # Over 70 today: a few forms fewer still pass, a crawl that stops early does not.
 MIN_DISTINCT_FORM_ENDPOINTS = 50

@@ -8,8 +8,11 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
 
 from marketplace.extensions import db
+from marketplace.links import path_for
 from marketplace.mail.models import OutboxMessage
 from marketplace.mail.services import deliver_pending, queue_email
+from marketplace.notifications.models import Notification
+from marketplace.notifications.services import notify
 
 
 class Inbox(Message):
@@ -91,3 +94,19 @@ def test_captured_mail_can_be_read_in_development_only(app, client):
     assert "someone@example.org" in client.get("/dev/mail/").get_data(as_text=True)
     app.config["ENV_NAME"] = "production"
     assert client.get("/dev/mail/").status_code == 404
+
+
+def test_notifications_keep_a_path_and_mail_it_on_the_configured_host_without_a_request(
+    app, make_user
+):
+    app.config.update(SERVER_NAME="mentoring.example.org", PREFERRED_URL_SCHEME="https")
+    person = make_user(preferred_locale="en", display_name="Anna")
+    notify(
+        [person], lambda: "Your posting was closed.", link=path_for("postings.show", posting_id=7)
+    )
+    db.session.commit()
+
+    notification = db.session.scalar(sa.select(Notification))
+    assert notification.link == "/postings/7"
+    [message] = db.session.scalars(sa.select(OutboxMessage))
+    assert "https://mentoring.example.org/postings/7\n" in message.body_text

@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 import sqlalchemy as sa
 
 from marketplace.accounts.roles import Role
@@ -16,7 +17,7 @@ def captured_mail() -> list[OutboxMessage]:
 
 
 def reset_link(message: OutboxMessage) -> str:
-    return re.search(r"http://localhost(/password/reset/\S+)", message.body_text).group(1)
+    return re.search(r"http://localhost:5000(/password/reset/\S+)", message.body_text).group(1)
 
 
 def test_person_resets_a_forgotten_password_from_the_emailed_link(client, make_user):
@@ -78,3 +79,66 @@ def test_new_password_must_be_long_enough_and_typed_twice(client, make_user):
     assert "between 8 and 128 characters" in short.get_data(as_text=True)
     different = client.post(link, data={"password": "long enough 1", "confirm": "long enough 2"})
     assert "The two passwords are not the same." in different.get_data(as_text=True)
+
+
+# Links in e-mails name the configured host, never the request's Host header ------------------
+
+HOSTILE_HOSTS = ["evil.example", "evil.example:8080", "localhost"]
+CONFIGURED = [
+    pytest.param({}, "http://localhost:5000/", id="development default"),
+    pytest.param(
+        {"SERVER_NAME": "mentoring.example.org", "PREFERRED_URL_SCHEME": "https"},
+        "https://mentoring.example.org/",
+        id="configured host",
+    ),
+]
+
+
+def links_in(message: OutboxMessage) -> list[str]:
+    return re.findall(r"\bhttps?://\S+", message.body_text)
+
+
+@pytest.mark.parametrize("host", HOSTILE_HOSTS)
+@pytest.mark.parametrize(("settings", "base"), CONFIGURED)
+def test_emailed_reset_link_names_the_configured_host_whatever_host_is_sent(
+    app, client, make_user, settings, base, host
+):
+    app.config.update(settings)
+    make_user(Role.PARTICIPANT, email="olena@example.org")
+    client.post("/password/forgot", data={"email": "olena@example.org"}, headers={"Host": host})
+
+    [message] = captured_mail()
+    [link] = links_in(message)
+    assert re.fullmatch(re.escape(base) + r"password/reset/[\w.-]+", link), link
+    # The link works on the site it names.
+    page = client.get("/" + link.removeprefix(base))
+    assert page.status_code == 200
+
+
+@pytest.mark.parametrize("host", HOSTILE_HOSTS)
+@pytest.mark.parametrize(("settings", "base"), CONFIGURED)
+def test_emailed_confirmation_links_name_the_configured_host_whatever_host_is_sent(
+    app, client, make_site, make_user, settings, base, host
+):
+    app.config.update(settings)
+    riga = make_site("riga")
+    client.post(
+        "/register",
+        headers={"Host": host},
+        data={
+            "display_name": "Olena Bondarenko",
+            "email": "olena@example.org",
+            "password": "river lamp orchard",
+            "confirm": "river lamp orchard",
+            "role": "participant",
+            "site": str(riga.id),
+            "consent": "y",
+        },
+    )
+    client.post("/confirm/resend", data={"email": "olena@example.org"}, headers={"Host": host})
+
+    messages = captured_mail()
+    assert len(messages) == 2
+    for message in messages:
+        [link] = links_in(message)
+        assert re.fullmatch(re.escape(base) + r"confirm/[\w.-]+", link), link

@@ -156,7 +156,7 @@ def test_personal_feed_works_until_it_is_stopped(app, make_user):
     client = client_for(app, participant)
     client.post(f"/events/{event.id}/sign-up")
     page = client.post("/calendar/new-link").get_data(as_text=True)
-    path = page.split("http://localhost", 1)[1].split("<", 1)[0]
+    path = page.split("http://localhost:5000", 1)[1].split("<", 1)[0]
     feed = english_client(app).get(path)
     assert feed.status_code == 200
     summaries = [str(e["SUMMARY"]) for e in Calendar.from_ical(feed.data).walk("VEVENT")]

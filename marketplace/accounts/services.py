@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from marketplace.accounts.models import User, normalise_email
@@ -12,6 +12,7 @@ from marketplace.auth import tokens
 from marketplace.db import utcnow
 from marketplace.extensions import db
 from marketplace.i18n import LANGUAGES
+from marketplace.links import url_for_email
 from marketplace.mail.services import queue_email
 
 
@@ -68,7 +69,7 @@ def request_email_change(user: User, new_email: str) -> None:
             "email/confirm_new_email.txt",
             locale=locale,
             name=user.display_name,
-            link=url_for("account.confirm_new_email", token=token, _external=True),
+            link=url_for_email("account.confirm_new_email", token=token),
             valid_days=current_app.config["EMAIL_CONFIRMATION_MAX_AGE"] // 86400,
         )
     audit.record("account.email_change_requested", actor=user, obj=user, site_id=user.site_id)

@@ -14,7 +14,6 @@ import math
 from datetime import date
 
 import sqlalchemy as sa
-from flask import url_for
 from flask_babel import gettext as _
 
 from marketplace.accounts.models import User
@@ -28,6 +27,7 @@ from marketplace.applications.models import (
 from marketplace.applications.models import ApplicationStatus as Status
 from marketplace.audit import services as audit
 from marketplace.extensions import db
+from marketplace.links import path_for
 from marketplace.mentors.models import AvailabilityWindow, MentorProfile
 from marketplace.mentors.models import ProfileStatus as MentorStatus
 from marketplace.notifications.services import notify
@@ -76,7 +76,7 @@ def _move(application: Application, target: Status, actor: User | None, reason: 
 
 
 def _link(application: Application) -> str:
-    return url_for("applications.show", application_id=application.id)
+    return path_for("applications.show", application_id=application.id)
 
 
 # Who may see and do what ------------------------------------------------------------------------
@@ -189,7 +189,7 @@ def apply(user: User, profile: ParticipantProfile, posting: Posting, motivation:
     notify(
         staff_of(posting.organisation),
         lambda: _("A new application for %(title)s.", title=posting.title),
-        link=url_for("applications.for_posting", posting_id=posting.id),
+        link=path_for("applications.for_posting", posting_id=posting.id),
     )
     db.session.commit()
     return application
@@ -466,7 +466,7 @@ def approve(actor: User, application: Application) -> Placement:
     notify(
         people,
         lambda: _("The placement is approved: %(title)s.", title=posting.title),
-        link=url_for("placements.show", placement_id=placement.id),
+        link=path_for("placements.show", placement_id=placement.id),
     )
     db.session.commit()
     db.session.refresh(posting)

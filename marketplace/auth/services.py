@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -21,6 +21,7 @@ from marketplace.audit import services as audit
 from marketplace.auth import sessions, tokens
 from marketplace.db import utcnow
 from marketplace.extensions import db
+from marketplace.links import url_for_email
 from marketplace.mail.services import queue_email
 from marketplace.sites.models import Site
 
@@ -102,8 +103,8 @@ def _tell_owner_about_second_registration(user: User) -> None:
         user,
         _l("Someone tried to register with your e-mail address"),
         "email/already_registered.txt",
-        login_link=url_for("auth.login", _external=True),
-        reset_link=url_for("auth.forgot_password", _external=True),
+        login_link=url_for_email("auth.login"),
+        reset_link=url_for_email("auth.forgot_password"),
     )
     audit.record("account.registration_repeated", obj=user, site_id=user.site_id)
     db.session.commit()
@@ -115,7 +116,7 @@ def send_confirmation(user: User) -> None:
         user,
         _l("Please confirm your e-mail address"),
         "email/confirm_email.txt",
-        link=url_for("auth.confirm_email", token=token, _external=True),
+        link=url_for_email("auth.confirm_email", token=token),
         valid_days=current_app.config["EMAIL_CONFIRMATION_MAX_AGE"] // 86400,
     )
 
@@ -227,7 +228,7 @@ def request_password_reset(email: str) -> None:
         user,
         _l("Choose a new password"),
         "email/password_reset.txt",
-        link=url_for("auth.reset_password", token=token, _external=True),
+        link=url_for_email("auth.reset_password", token=token),
         valid_minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60,
     )
     audit.record("password.reset_requested", actor=user, obj=user, site_id=user.site_id)
@@ -265,7 +266,7 @@ def change_password(user: User, new_password: str, *, remember: bool) -> None:
         user,
         _l("Your password was changed"),
         "email/password_changed.txt",
-        reset_link=url_for("auth.forgot_password", _external=True),
+        reset_link=url_for_email("auth.forgot_password"),
     )
     audit.record("password.changed", actor=user, obj=user, site_id=user.site_id)
     db.session.commit()

@@ -4,6 +4,7 @@ from flask_login import current_user
 
 from marketplace.authz import public, signed_in
 from marketplace.calendars import bp, services
+from marketplace.links import url_for_email
 
 
 @bp.get("/")
@@ -18,7 +19,7 @@ def settings():
 @signed_in
 def new_link():
     token = services.new_feed_token(current_user)
-    link = url_for("calendars.feed", token=token, _external=True)
+    link = url_for_email("calendars.feed", token=token)
     # The link is shown once: only its hash is kept.
     return render_template("calendars/settings.html", has_feed=True, new_link=link)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import url_for
 from flask_babel import gettext as _
 
 from marketplace.accounts.models import User
@@ -15,6 +14,7 @@ from marketplace.conversations.forms import MessageForm
 from marketplace.conversations.models import Message, ThreadRead
 from marketplace.db import utcnow
 from marketplace.extensions import db
+from marketplace.links import path_for
 from marketplace.notifications.services import notify
 from marketplace.organisations.services import coordinators_of, staff_of
 from marketplace.placements.models import Placement
@@ -42,8 +42,8 @@ class Thread:
     @property
     def link(self) -> str:
         if self.kind == "application":
-            return url_for("applications.show", application_id=self.id) + "#messages"
-        return url_for("placements.show", placement_id=self.id) + "#messages"
+            return path_for("applications.show", application_id=self.id) + "#messages"
+        return path_for("placements.show", placement_id=self.id) + "#messages"
 
 
 def members(thread: Thread) -> list[User]:

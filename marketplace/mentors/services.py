@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import url_for
 from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 
@@ -16,6 +15,7 @@ from marketplace.accounts.roles import Role
 from marketplace.audit import services as audit
 from marketplace.extensions import db
 from marketplace.languages import CefrLevel
+from marketplace.links import path_for
 from marketplace.mentors.models import (
     AvailabilityWindow,
     Expertise,
@@ -134,7 +134,7 @@ def save_profile(
                     person=user.display_name,
                     name=organisation.name,
                 ),
-                link=url_for("organisations.manage", organisation_id=organisation.id),
+                link=path_for("organisations.manage", organisation_id=organisation.id),
             )
     if profile.status == Status.APPROVED:
         transition(
@@ -161,7 +161,7 @@ def _tell_coordinators(profile: MentorProfile) -> None:
         lambda: _(
             "A mentor profile waits for your review: %(name)s", name=profile.user.display_name
         ),
-        link=url_for("mentors.show", profile_id=profile.id),
+        link=path_for("mentors.show", profile_id=profile.id),
     )
 
 
@@ -189,7 +189,7 @@ def review(actor: User, profile: MentorProfile, target: Status, comment: str = "
             "Your mentor profile was not approved. Comment: %(comment)s", comment=comment
         ),
     }
-    notify([profile.user], messages[target], link=url_for("mentors.mine"))
+    notify([profile.user], messages[target], link=path_for("mentors.mine"))
     db.session.commit()
 
 
@@ -207,7 +207,7 @@ def confirm_organisation(actor: User, profile: MentorProfile) -> None:
     notify(
         [profile.user],
         lambda: _("%(name)s confirmed that you mentor for them.", name=profile.organisation.name),
-        link=url_for("mentors.mine"),
+        link=path_for("mentors.mine"),
     )
     db.session.commit()
 

@@ -3,12 +3,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import force_locale
 
 from marketplace.accounts.models import User
 from marketplace.db import utcnow
 from marketplace.extensions import db
+from marketplace.links import absolute
 from marketplace.mail.services import queue_email, recipient_locale
 from marketplace.notifications.models import Notification
 
@@ -20,7 +20,8 @@ def notify(
 
     ``message`` is called once per recipient inside that recipient's language, so it can use
     gettext with parameters: ``lambda: _("%(title)s was published.", title=posting.title)``.
-    ``link`` is a path on this site. A ``reminder`` is not e-mailed to people who turned
+    ``link`` is a path on this site (``links.path_for``); the e-mail gives it in full, on the
+    configured host. A ``reminder`` is not e-mailed to people who turned
     reminder e-mails off (the in-app notice stays). The caller commits.
     """
     for user in {u.id: u for u in users}.values():
@@ -36,16 +37,8 @@ def notify(
             "email/notification.txt",
             locale=locale,
             text=text,
-            link=_external(link),
+            link=absolute(link),
         )
-
-
-def _external(path: str) -> str:
-    if not path:
-        return ""
-    scheme = current_app.config["PREFERRED_URL_SCHEME"]
-    host = current_app.config.get("SERVER_NAME") or "localhost:5000"
-    return f"{scheme}://{host}{path}"
 
 
 def unread_count(user: User) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import url_for
 from flask_babel import gettext as _
 
 from marketplace.accounts.models import RoleGrant, User
@@ -11,6 +10,7 @@ from marketplace.accounts.roles import Role
 from marketplace.audit import services as audit
 from marketplace.db import utcnow
 from marketplace.extensions import db
+from marketplace.links import path_for
 from marketplace.notifications.services import notify
 from marketplace.organisations.models import (
     MemberRole,
@@ -85,7 +85,7 @@ def register(actor: User, values: dict) -> Organisation:
     )
     db.session.add(organisation)
     _move(organisation, Status.PENDING, actor)
-    link = url_for("organisations.show", organisation_id=organisation.id)
+    link = path_for("organisations.show", organisation_id=organisation.id)
     notify(
         coordinators_of(organisation.site_id),
         lambda: _("%(name)s asks to be approved as an employer.", name=organisation.name),
@@ -112,7 +112,7 @@ def update_details(actor: User, organisation: Organisation, values: dict) -> Non
         notify(
             coordinators_of(organisation.site_id),
             lambda: _("%(name)s asks to be approved as an employer.", name=organisation.name),
-            link=url_for("organisations.show", organisation_id=organisation.id),
+            link=path_for("organisations.show", organisation_id=organisation.id),
         )
     db.session.commit()
 
@@ -138,7 +138,7 @@ def review(actor: User, organisation: Organisation, target: Status, reason: str 
     notify(
         staff_of(organisation),
         messages[target],
-        link=url_for("organisations.manage", organisation_id=organisation.id),
+        link=path_for("organisations.manage", organisation_id=organisation.id),
     )
     db.session.commit()
 
@@ -156,7 +156,7 @@ def ask_to_join(actor: User, organisation: Organisation) -> bool:
         lambda: _(
             "%(person)s asks to join %(name)s.", person=actor.display_name, name=organisation.name
         ),
-        link=url_for("organisations.manage", organisation_id=organisation.id),
+        link=path_for("organisations.manage", organisation_id=organisation.id),
     )
     try:
         db.session.commit()
@@ -181,7 +181,7 @@ def approve_member(actor: User, member: OrganisationMember) -> None:
     notify(
         [member.user],
         lambda: _("You can now work for %(name)s here.", name=organisation.name),
-        link=url_for("organisations.manage", organisation_id=organisation.id),
+        link=path_for("organisations.manage", organisation_id=organisation.id),
     )
     db.session.commit()
 

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 
 from marketplace.accounts.models import ConsentRecord, User
@@ -15,6 +15,7 @@ from marketplace.audit import services as audit
 from marketplace.db import utcnow
 from marketplace.extensions import db
 from marketplace.languages import CefrLevel
+from marketplace.links import path_for
 from marketplace.mentors.models import Expertise
 from marketplace.notifications.services import notify
 from marketplace.organisations.services import coordinators_of, is_site_coordinator
@@ -222,7 +223,7 @@ def submit(user: User, profile: ParticipantProfile) -> None:
             "A participant waits for the interview and approval: %(name)s",
             name=profile.user.display_name,
         ),
-        link=url_for("participants.show", profile_id=profile.id),
+        link=path_for("participants.show", profile_id=profile.id),
     )
     db.session.commit()
 
@@ -259,7 +260,7 @@ def review(actor: User, profile: ParticipantProfile, target: Status, comment: st
             "Your profile was not approved. Comment: %(comment)s", comment=comment
         ),
     }
-    notify([profile.user], messages[target], link=url_for("participants.mine"))
+    notify([profile.user], messages[target], link=path_for("participants.mine"))
     db.session.commit()
 
 
@@ -272,7 +273,7 @@ def issue_certificate(actor: User, profile: ParticipantProfile) -> None:
     notify(
         [profile.user],
         lambda: _("Your certificate of mentoring and training is ready."),
-        link=url_for("participants.certificate", profile_id=profile.id),
+        link=path_for("participants.certificate", profile_id=profile.id),
     )
     db.session.commit()
 
@@ -350,22 +351,24 @@ def next_steps(user: User) -> list[tuple[str, str]]:
     """What a participant should do next, as (text, link) pairs, most urgent first."""
     profile = profile_of(user)
     if profile is None:
-        return [(_("Complete your profile."), url_for("participants.edit_profile"))]
+        return [(_("Complete your profile."), path_for("participants.edit_profile"))]
     steps = []
     questionnaire = questionnaires.current(profile.site_id)
     response = questionnaires.latest_response(profile.id)
     if profile.status in {Status.DRAFT, Status.CHANGES_REQUESTED}:
         if questionnaire is not None and (response is None or response.submitted_at is None):
-            steps.append((_("Fill in the questionnaire."), url_for("participants.questionnaire")))
+            steps.append((_("Fill in the questionnaire."), path_for("participants.questionnaire")))
         else:
-            steps.append((_("Send your profile to the coordinator."), url_for("participants.mine")))
+            steps.append(
+                (_("Send your profile to the coordinator."), path_for("participants.mine"))
+            )
     elif profile.status == Status.SUBMITTED:
         steps.append(
             (
                 _("Wait for the interview. The coordinator will contact you."),
-                url_for("participants.mine"),
+                path_for("participants.mine"),
             )
         )
     elif profile.status == Status.APPROVED:
-        steps.append((_("Browse postings and apply."), url_for("postings.index")))
+        steps.append((_("Browse postings and apply."), path_for("postings.index")))
     return steps

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask import url_for
 from flask_babel import gettext as _
 
 from marketplace.accounts.models import User
@@ -15,6 +14,7 @@ from marketplace.applications import services as applications
 from marketplace.audit import services as audit
 from marketplace.db import utcnow
 from marketplace.extensions import db
+from marketplace.links import path_for
 from marketplace.mentors.models import MentorProfile
 from marketplace.notifications.services import notify
 from marketplace.organisations.models import OrganisationMember
@@ -116,7 +116,7 @@ def log_session(
             "Your mentor logged a session (%(minutes)s minutes). Please confirm it.",
             minutes=minutes,
         ),
-        link=url_for("placements.show", placement_id=placement.id),
+        link=path_for("placements.show", placement_id=placement.id),
     )
     db.session.commit()
     return session
@@ -143,7 +143,7 @@ def answer_session(user: User, session: MentoringSession, confirm: bool, note: s
         notify(
             [placement.mentor.user, *coordinators_of(placement.site_id)],
             lambda: _("A participant disputed a mentoring session: %(note)s", note=note),
-            link=url_for("placements.show", placement_id=placement.id),
+            link=path_for("placements.show", placement_id=placement.id),
         )
     db.session.commit()
 

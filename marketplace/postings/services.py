@@ -7,13 +7,13 @@ from datetime import date, datetime
 from functools import partial
 
 import sqlalchemy as sa
-from flask import url_for
 from flask_babel import gettext as _
 
 from marketplace.accounts.models import User
 from marketplace.db import utcnow
 from marketplace.extensions import db
 from marketplace.languages import CefrLevel
+from marketplace.links import path_for
 from marketplace.notifications.services import notify
 from marketplace.organisations.models import Organisation
 from marketplace.organisations.services import coordinators_of, is_site_coordinator, staff_of
@@ -149,7 +149,7 @@ def _tell_coordinators(posting: Posting) -> None:
     notify(
         coordinators_of(posting.site_id),
         lambda: _("A posting waits for your review: %(title)s", title=posting.title),
-        link=url_for("postings.show", posting_id=posting.id),
+        link=path_for("postings.show", posting_id=posting.id),
     )
 
 
@@ -183,7 +183,7 @@ def review(actor: User, posting: Posting, target: Status, comment: str = "") -> 
     notify(
         staff_of(posting.organisation),
         messages[target],
-        link=url_for("postings.show", posting_id=posting.id),
+        link=path_for("postings.show", posting_id=posting.id),
     )
     db.session.commit()
 
@@ -239,7 +239,7 @@ def close_expired(now: datetime | None = None, progress=None) -> int:
             notify(
                 staff_of(posting.organisation),
                 partial(_closed_message, posting, full),
-                link=url_for("postings.show", posting_id=posting.id),
+                link=path_for("postings.show", posting_id=posting.id),
             )
             db.session.commit()
             closed += 1

@@ -6,13 +6,13 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-from flask import url_for
 from flask_babel import gettext as _
 
 from marketplace.accounts.models import RoleGrant, User
 from marketplace.accounts.roles import Role
 from marketplace.events.models import Event, Rsvp
 from marketplace.extensions import db
+from marketplace.links import path_for
 from marketplace.mentors.models import MentorProfile
 from marketplace.mentors.models import ProfileStatus as MentorStatus
 from marketplace.notifications.services import notify
@@ -59,7 +59,7 @@ def _mentor_idle(now: datetime) -> Iterator[Due]:
                     "with %(name)s. Please log your meetings.",
                     name=p.participant.user.display_name,
                 ),
-                url_for("placements.show", placement_id=placement.id),
+                path_for("placements.show", placement_id=placement.id),
             )
 
 
@@ -76,7 +76,7 @@ def _unconfirmed(now: datetime) -> Iterator[Due]:
             "session_unconfirmed",
             str(session.id),
             lambda: _("Your mentor logged a session more than a week ago. Please confirm it."),
-            url_for("placements.show", placement_id=session.placement_id),
+            path_for("placements.show", placement_id=session.placement_id),
         )
 
 
@@ -100,7 +100,7 @@ def _profile_incomplete(now: datetime) -> Iterator[Due]:
             "profile_incomplete",
             str(person.id),
             lambda: _("Your profile is not finished yet. Complete it to take part."),
-            url_for("participants.mine"),
+            path_for("participants.mine"),
         )
 
 
@@ -137,7 +137,7 @@ def _queue_waiting(now: datetime) -> Iterator[Due]:
                 lambda n=count: _(
                     "%(num)s items have waited for your review for more than a week.", num=n
                 ),
-                url_for("review.queue"),
+                path_for("review.queue"),
             )
 
 
@@ -159,7 +159,7 @@ def _permit_expiring(now: datetime) -> Iterator[Due]:
                 "Your work permit expires on %(date)s. Please renew it in time.",
                 date=p.work_permit_expires_on.isoformat(),
             ),
-            url_for("participants.mine"),
+            path_for("participants.mine"),
         )
 
 
@@ -178,7 +178,7 @@ def _event_tomorrow(now: datetime) -> Iterator[Due]:
                 "event_tomorrow",
                 str(event.id),
                 lambda e=event: _("Tomorrow: %(title)s. See you there!", title=e.title),
-                url_for("events.show", event_id=event.id),
+                path_for("events.show", event_id=event.id),
             )
 
 
