@@ -12,9 +12,9 @@ from marketplace.db import utcnow
 from marketplace.extensions import db
 from marketplace.languages import CefrLevel
 from marketplace.organisations.models import MemberRole, Organisation, OrganisationMember, Sector
-from marketplace.organisations.services import TRANSITIONS as ORGANISATION_TRANSITIONS
+from marketplace.organisations.services import WORKFLOW as ORGANISATION_WORKFLOW
 from marketplace.postings.models import ClosedReason, Posting, PostingKind, PostingLanguage
-from marketplace.postings.services import TRANSITIONS as POSTING_TRANSITIONS
+from marketplace.postings.services import WORKFLOW as POSTING_WORKFLOW
 from marketplace.search import normalise_for_search
 from marketplace.sites.models import Site
 from marketplace.workflow.services import transition
@@ -84,7 +84,7 @@ def load_employers() -> None:
             transition(
                 organisation,
                 status,
-                allowed=ORGANISATION_TRANSITIONS,
+                allowed=ORGANISATION_WORKFLOW.edges,
                 actor=actor,
                 site_id=organisation.site_id,
                 reason=reason if status == "rejected" else "",
@@ -119,7 +119,7 @@ def load_employers() -> None:
             transition(
                 posting,
                 status,
-                allowed=POSTING_TRANSITIONS,
+                allowed=POSTING_WORKFLOW.edges,
                 actor=actor,
                 site_id=posting.site_id,
                 reason=comment if status in {"rejected", "changes_requested"} else "",

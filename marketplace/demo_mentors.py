@@ -17,7 +17,7 @@ from marketplace.mentors.models import (
     MentorProfile,
     Unavailability,
 )
-from marketplace.mentors.services import TRANSITIONS
+from marketplace.mentors.services import WORKFLOW
 from marketplace.organisations.models import Organisation
 from marketplace.workflow.services import transition
 
@@ -58,5 +58,5 @@ def load_mentors() -> None:
         )  # fmt: skip
         db.session.add(profile)
         for status in ("draft", "submitted", "approved"):
-            transition(profile, status, allowed=TRANSITIONS, actor=user, site_id=user.site_id)
+            transition(profile, status, allowed=WORKFLOW.edges, actor=user, site_id=user.site_id)
     db.session.commit()

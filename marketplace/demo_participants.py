@@ -19,7 +19,7 @@ from marketplace.participants.models import (
     Support,
     WorkPermit,
 )
-from marketplace.participants.services import PROCESSING_CONSENT, TRANSITIONS, give_consent
+from marketplace.participants.services import PROCESSING_CONSENT, WORKFLOW, give_consent
 from marketplace.questionnaires import services as questionnaires
 from marketplace.questionnaires.models import QuestionKind
 from marketplace.sites.models import Site
@@ -113,7 +113,7 @@ def load_participants() -> None:
             interests=[ParticipantInterest(area=area) for area in interests],
         )  # fmt: skip
         db.session.add(profile)
-        transition(profile, "draft", allowed=TRANSITIONS, actor=user, site_id=user.site_id)
+        transition(profile, "draft", allowed=WORKFLOW.edges, actor=user, site_id=user.site_id)
         give_consent(user, PROCESSING_CONSENT)
         if "submitted" in path:
             questionnaire = questionnaires.current(user.site_id)
@@ -126,7 +126,7 @@ def load_participants() -> None:
             }
             questionnaires.save_answers(profile.id, questionnaire, answers, submit=True)
         for status in path[1:]:
-            transition(profile, status, allowed=TRANSITIONS, actor=user, site_id=user.site_id,
+            transition(profile, status, allowed=WORKFLOW.edges, actor=user, site_id=user.site_id,
                        reason="Please add your work experience." if status == "changes_requested"
                        else "")  # fmt: skip
         if "approved" in path:

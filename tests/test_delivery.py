@@ -1,6 +1,6 @@
 """Mentoring sessions on a placement, their confirmation, the end and the outcome."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -16,7 +16,10 @@ from tests.application_helpers import (
     make_world,
     posting_for,
 )
+from tests.clock import site_today
 from tests.conftest import english_client, log_in
+
+pytestmark = pytest.mark.clock
 
 
 def client_for(app, user):
@@ -31,8 +34,8 @@ def placement(app, make_user):
     posting = posting_for(
         app,
         world,
-        start_date=date.today() - timedelta(days=14),
-        end_date=date.today() + timedelta(days=60),
+        start_date=site_today() - timedelta(days=14),
+        end_date=site_today() + timedelta(days=60),
     )
     profile = approved_participant(app, make_user, world.coordinator)
     application = accepted_application(app, world, posting, profile)
@@ -44,7 +47,7 @@ def placement(app, make_user):
 
 def session_form(**changes) -> dict:
     data = {
-        "held_on": (date.today() - timedelta(days=2)).isoformat(),
+        "held_on": (site_today() - timedelta(days=2)).isoformat(),
         "minutes": "90",
         "topic": "Check-in at the reception",
         "notes": "",
@@ -79,8 +82,8 @@ def test_mentor_logs_and_participant_confirms_hours(app, placement):
     [
         ({"minutes": "4"}, "from 5 to 600"),
         ({"minutes": "601"}, "from 5 to 600"),
-        ({"held_on": (date.today() + timedelta(days=1)).isoformat()}, "between the start"),
-        ({"held_on": (date.today() - timedelta(days=30)).isoformat()}, "between the start"),
+        ({"held_on": (site_today() + timedelta(days=1)).isoformat()}, "between the start"),
+        ({"held_on": (site_today() - timedelta(days=30)).isoformat()}, "between the start"),
         ({"topic": ""}, "Please write the topic."),
     ],
 )
@@ -111,7 +114,7 @@ def test_only_the_mentor_logs_and_only_the_participant_confirms(app, make_user, 
         client_for(app, placement.mentor.user)
         .post(f"/placements/sessions/{session.id}/confirm")
         .status_code
-        == 404
+        == 403
     )
 
 
@@ -139,7 +142,7 @@ def test_employer_records_a_job_offer(app, placement):
         f"/placements/{placement.id}/outcome",
         data={
             "outcome": "job_offer",
-            "outcome_date": date.today().isoformat(),
+            "outcome_date": site_today().isoformat(),
             "offer_accepted": "y",
         },
     )

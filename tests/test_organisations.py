@@ -107,7 +107,7 @@ def test_suspension_and_reinstatement(app, signed_in_client, make_user):
     page = coordinator.post(
         f"/organisations/{organisation.id}/review/approve", follow_redirects=True
     ).get_data(as_text=True)
-    assert "This is not possible in the organisation" in page
+    assert "This is not possible in the current status" in page
 
 
 def test_colleague_asks_to_join_and_the_owner_approves(app, make_user):

@@ -24,17 +24,22 @@ from marketplace.organisations.models import Organisation, OrganisationStatus
 from marketplace.pagination import paginate
 from marketplace.placements import services as placements
 from marketplace.postings.forms import CommentForm
-from marketplace.workflow.services import TransitionNotAllowed, history
+from marketplace.problems import Problem, take_step
+from marketplace.review.decisions import decide
+from marketplace.sites.clock import today_at
+from marketplace.sites.models import Site
+from marketplace.workflow.services import history
 
 MENTORING_PEOPLE = (Role.MENTOR, Role.EMPLOYER_STAFF)
 SEARCHERS = (Role.COORDINATOR, Role.SUPER_ADMIN, Role.EMPLOYER_STAFF)
 
 
-def _week_start(value: str | None) -> date:
+def _week_start(value: str | None, site: Site) -> date:
+    """The Monday of the week asked for, or of this week as the site's calendar has it."""
     try:
-        day = date.fromisoformat(value) if value else date.today()
+        day = date.fromisoformat(value) if value else today_at(site)
     except ValueError:
-        day = date.today()
+        day = today_at(site)
     return day - timedelta(days=day.weekday())
 
 
@@ -48,19 +53,32 @@ def mine():
     profile = services.profile_of(current_user)
     if profile is None:
         return render_template("mentors/start.html")
-    monday = _week_start(request.args.get("week"))
-    window_form = WindowForm()
-    window_form.weekday.choices = _weekday_choices()
+    return _mine_page(profile)
+
+
+def _mine_page(
+    profile: MentorProfile,
+    *,
+    window_form: WindowForm | None = None,
+    away_form: UnavailabilityForm | None = None,
+) -> str:
+    """The mentor's own page, the same whichever form is shown again with its errors."""
+    if window_form is None:
+        window_form = WindowForm(formdata=None)
+        window_form.weekday.choices = _weekday_choices()
+    monday = _week_start(request.args.get("week"), profile.site)
     return render_template(
         "mentors/mine.html",
         profile=profile,
         monday=monday,
         slots=services.week_slots(profile, monday, profile.site.zone),
         window_form=window_form,
-        away_form=UnavailabilityForm(),
+        away_form=away_form or UnavailabilityForm(formdata=None),
         describe_window=services.describe_window,
         history=history(profile),
         mentees=placements.active_for_mentor(profile),
+        actions=services.WORKFLOW.available(current_user, profile),
+        review_comment=services.review_comment(profile),
     )
 
 
@@ -91,7 +109,9 @@ def edit_profile():
     if form.validate_on_submit():
         chosen = {o.id: o for o in organisations}.get(form.organisation.data)
         try:
-            was_approved = profile is not None and profile.status == Status.APPROVED
+            was_approved = profile is not None and services.WORKFLOW.may(
+                current_user, profile, "resubmit"
+            )
             services.save_profile(
                 current_user,
                 bio=form.bio.data or "",
@@ -104,7 +124,7 @@ def edit_profile():
                 ],
                 organisation=chosen,
             )
-        except services.ProfileProblem as problem:
+        except Problem as problem:
             db.session.rollback()
             form.max_mentees.errors.append(problem.message)
         else:
@@ -116,7 +136,13 @@ def edit_profile():
             else:
                 flash(_("Saved."), "success")
             return redirect(url_for("mentors.mine"))
-    return render_template("mentors/profile_form.html", form=form, profile=profile)
+    return render_template(
+        "mentors/profile_form.html",
+        form=form,
+        profile=profile,
+        back_to_review=profile is not None
+        and services.WORKFLOW.may(current_user, profile, "resubmit"),
+    )
 
 
 def _own_profile_or_404() -> MentorProfile:
@@ -130,15 +156,11 @@ def _own_profile_or_404() -> MentorProfile:
 @roles_required(*MENTORING_PEOPLE)
 def submit():
     profile = _own_profile_or_404()
-    try:
-        services.submit(current_user, profile)
-    except services.ProfileProblem as problem:
-        flash(problem.message, "warning")
-    except TransitionNotAllowed:
-        flash(_("This is not possible in the profile's current status."), "warning")
-    else:
-        flash(_("Sent for review. A coordinator will look at it soon."), "success")
-    return redirect(url_for("mentors.mine"))
+    return take_step(
+        lambda: services.submit(current_user, profile),
+        success=_("Sent for review. A coordinator will look at it soon."),
+        back=url_for("mentors.mine"),
+    )
 
 
 @bp.post("/me/pause")
@@ -175,38 +197,24 @@ def add_window():
                 form.valid_from.data,
                 form.valid_until.data,
             )
-        except services.ProfileProblem as problem:
+        except Problem as problem:
             db.session.rollback()
             form.weekday.errors.append(problem.message)
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("mentors.mine"))
-    monday = _week_start(request.args.get("week"))
-    return (
-        render_template(
-            "mentors/mine.html",
-            profile=profile,
-            monday=monday,
-            slots=services.week_slots(profile, monday, profile.site.zone),
-            window_form=form,
-            away_form=UnavailabilityForm(formdata=None),
-            describe_window=services.describe_window,
-            history=history(profile),
-        ),
-        400,
-    )
+    return _mine_page(profile, window_form=form), 400
 
 
 @bp.post("/me/windows/<int:window_id>/delete")
 @roles_required(*MENTORING_PEOPLE)
 def remove_window(window_id: int):
-    window = get_or_404(AvailabilityWindow, window_id)
-    try:
-        services.remove_window(current_user, window)
-    except services.NotAllowed:
-        abort(404)
-    flash(_("Removed."), "success")
-    return redirect(url_for("mentors.mine"))
+    window = _own_or_404(AvailabilityWindow, window_id)
+    return take_step(
+        lambda: services.remove_window(current_user, window),
+        success=_("Removed."),
+        back=url_for("mentors.mine"),
+    )
 
 
 @bp.post("/me/away")
@@ -225,34 +233,27 @@ def add_away():
         )
         flash(_("Saved."), "success")
         return redirect(url_for("mentors.mine"))
-    window_form = WindowForm(formdata=None)
-    window_form.weekday.choices = _weekday_choices()
-    monday = _week_start(request.args.get("week"))
-    return (
-        render_template(
-            "mentors/mine.html",
-            profile=profile,
-            monday=monday,
-            slots=services.week_slots(profile, monday, profile.site.zone),
-            window_form=window_form,
-            away_form=form,
-            describe_window=services.describe_window,
-            history=history(profile),
-        ),
-        400,
-    )
+    return _mine_page(profile, away_form=form), 400
 
 
 @bp.post("/me/away/<int:period_id>/delete")
 @roles_required(*MENTORING_PEOPLE)
 def remove_away(period_id: int):
-    period = get_or_404(Unavailability, period_id)
-    try:
-        services.remove_unavailability(current_user, period)
-    except services.NotAllowed:
+    period = _own_or_404(Unavailability, period_id)
+    return take_step(
+        lambda: services.remove_unavailability(current_user, period),
+        success=_("Removed."),
+        back=url_for("mentors.mine"),
+    )
+
+
+def _own_or_404(model, ident: int):
+    """A weekly time or a day away of the signed-in mentor's; others' do not exist for them."""
+    item = get_or_404(model, ident)
+    profile = services.profile_of(current_user)
+    if profile is None or item.profile_id != profile.id:
         abort(404)
-    flash(_("Removed."), "success")
-    return redirect(url_for("mentors.mine"))
+    return item
 
 
 def _visible_or_404(profile_id: int) -> MentorProfile:
@@ -266,12 +267,12 @@ def _visible_or_404(profile_id: int) -> MentorProfile:
 @signed_in
 def show(profile_id: int):
     profile = _visible_or_404(profile_id)
-    can_review = services.is_site_coordinator(current_user, profile.site_id)
+    can_review = "coordinator" in services.WORKFLOW.relations_of(current_user, profile)
     viewer_zone = get_timezone()
     return render_template(
         "mentors/show.html",
         profile=profile,
-        can_review=can_review,
+        actions=services.WORKFLOW.available(current_user, profile),
         next_slot=services.next_slot(profile, viewer_zone),
         history=history(profile) if can_review else [],
         comment_form=CommentForm(),
@@ -289,37 +290,22 @@ REVIEW_ACTIONS = {
 @roles_required(Role.COORDINATOR, Role.SUPER_ADMIN)
 def review(profile_id: int, action: str):
     profile = _visible_or_404(profile_id)
-    if action not in REVIEW_ACTIONS:
-        abort(404)
-    form = CommentForm()
-    if not form.validate_on_submit():  # too long, or a character not allowed
-        for error in form.comment.errors:
-            flash(error, "warning")
-        return redirect(url_for("mentors.show", profile_id=profile.id))
-    try:
-        services.review(current_user, profile, REVIEW_ACTIONS[action], form.comment.data or "")
-    except services.NotAllowed:
-        abort(404)
-    except services.ProfileProblem as problem:
-        db.session.rollback()
-        flash(problem.message, "warning")
-    except TransitionNotAllowed:
-        flash(_("This is not possible in the profile's current status."), "warning")
-    else:
-        flash(_("Saved."), "success")
-    return redirect(url_for("mentors.show", profile_id=profile.id))
+    back = url_for("mentors.show", profile_id=profile.id)
+    return decide(services.review, profile, REVIEW_ACTIONS, action, back=back)
 
 
 @bp.post("/<int:profile_id>/confirm-organisation")
 @roles_required(Role.EMPLOYER_STAFF)
 def confirm_organisation(profile_id: int):
-    profile = get_or_404(MentorProfile, profile_id)
-    try:
-        services.confirm_organisation(current_user, profile)
-    except services.NotAllowed:
-        abort(404)
-    flash(_("Saved."), "success")
-    return redirect(url_for("organisations.manage", organisation_id=profile.organisation_id))
+    profile = _visible_or_404(profile_id)
+    back = (
+        url_for("organisations.manage", organisation_id=profile.organisation_id)
+        if profile.organisation_id
+        else url_for("organisations.mine")
+    )
+    return take_step(
+        lambda: services.confirm_organisation(current_user, profile), success=_("Saved."), back=back
+    )
 
 
 @bp.get("/")

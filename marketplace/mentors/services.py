@@ -28,27 +28,45 @@ from marketplace.mentors.models import ProfileStatus as Status
 from marketplace.notifications.services import notify
 from marketplace.organisations.models import Organisation
 from marketplace.organisations.services import coordinators_of, is_site_coordinator, owners_of
-from marketplace.workflow.services import transition
+from marketplace.problems import NotAllowed, Problem, WrongStatus
+from marketplace.workflow.services import Step, Workflow
 
-TRANSITIONS: dict[str | None, set[str]] = {
-    None: {Status.DRAFT},
-    Status.DRAFT: {Status.SUBMITTED},
-    Status.CHANGES_REQUESTED: {Status.SUBMITTED},
-    Status.SUBMITTED: {Status.APPROVED, Status.CHANGES_REQUESTED, Status.REJECTED},
-    # Changing an approved profile sends it back for review, as with postings.
-    Status.APPROVED: {Status.SUBMITTED},
+
+def relations(user: User, profile: MentorProfile) -> set[str]:
+    """The mentor owns their profile; the coordinators of its site review it."""
+    found = set()
+    if profile.user_id == user.id:
+        found.add("owner")
+    if is_site_coordinator(user, profile.site_id):
+        found.add("coordinator")
+    return found
+
+
+WORKFLOW = Workflow(
+    "mentor",
+    [
+        Step.of("start", [None], Status.DRAFT, {"owner"}),
+        Step.of("submit", [Status.DRAFT, Status.CHANGES_REQUESTED], Status.SUBMITTED, {"owner"}),
+        # Changing an approved profile sends it back for review, as with postings.
+        Step.of("resubmit", [Status.APPROVED], Status.SUBMITTED, {"owner"}),
+        Step.of("approve", [Status.SUBMITTED], Status.APPROVED, {"coordinator"}),
+        Step.of("request_changes", [Status.SUBMITTED], Status.CHANGES_REQUESTED, {"coordinator"}),
+        Step.of("reject", [Status.SUBMITTED], Status.REJECTED, {"coordinator"}),
+    ],
+    relations,
+)
+REVIEW_STEPS = {
+    Status.APPROVED: "approve",
+    Status.CHANGES_REQUESTED: "request_changes",
+    Status.REJECTED: "reject",
 }
 EDITABLE = {Status.DRAFT, Status.CHANGES_REQUESTED, Status.SUBMITTED, Status.APPROVED}
+COMMENTED = {Status.CHANGES_REQUESTED, Status.REJECTED}
 
 
-class NotAllowed(Exception):
-    pass
-
-
-class ProfileProblem(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+def review_comment(profile: MentorProfile) -> str:
+    """The coordinator's comment, while it still tells the mentor what to change."""
+    return profile.review_comment if profile.status in COMMENTED else ""
 
 
 def profile_of(user: User) -> MentorProfile | None:
@@ -82,9 +100,9 @@ def can_view(user, profile: MentorProfile) -> bool:
 
 
 def start_profile(user: User) -> MentorProfile:
-    profile = MentorProfile(user=user, site_id=user.site_id, status=None)
+    profile = MentorProfile(user=user, user_id=user.id, site_id=user.site_id, status=None)
     db.session.add(profile)
-    transition(profile, Status.DRAFT, allowed=TRANSITIONS, actor=user, site_id=user.site_id)
+    WORKFLOW.take(user, profile, "start", site_id=user.site_id)
     return profile
 
 
@@ -100,9 +118,9 @@ def save_profile(
     """Create or change the user's own profile; a changed approved profile goes back to review."""
     profile = profile_of(user) or start_profile(user)
     if profile.status not in EDITABLE:
-        raise NotAllowed
+        raise WrongStatus(profile.status)
     if max_mentees < profile.active_mentees:
-        raise ProfileProblem(
+        raise Problem(
             _(
                 "You have %(num)s mentees now, so the maximum cannot be lower.",
                 num=profile.active_mentees,
@@ -136,21 +154,18 @@ def save_profile(
                 ),
                 link=path_for("organisations.manage", organisation_id=organisation.id),
             )
-    if profile.status == Status.APPROVED:
-        transition(
-            profile, Status.SUBMITTED, allowed=TRANSITIONS, actor=user, site_id=profile.site_id
-        )
+    if WORKFLOW.may(user, profile, "resubmit"):
+        WORKFLOW.take(user, profile, "resubmit", site_id=profile.site_id)
         _tell_coordinators(profile)
     db.session.commit()
     return profile
 
 
 def submit(user: User, profile: MentorProfile) -> None:
-    if profile.user_id != user.id:
-        raise NotAllowed
+    WORKFLOW.check(user, profile, "submit")
     if not profile.expertise or not profile.languages:
-        raise ProfileProblem(_("Please choose at least one area and one language first."))
-    transition(profile, Status.SUBMITTED, allowed=TRANSITIONS, actor=user, site_id=profile.site_id)
+        raise Problem(_("Please choose at least one area and one language first."))
+    WORKFLOW.take(user, profile, "submit", site_id=profile.site_id)
     _tell_coordinators(profile)
     db.session.commit()
 
@@ -167,13 +182,11 @@ def _tell_coordinators(profile: MentorProfile) -> None:
 
 def review(actor: User, profile: MentorProfile, target: Status, comment: str = "") -> None:
     """A coordinator approves, requests changes or rejects; approval makes the person a mentor."""
-    if not is_site_coordinator(actor, profile.site_id):
-        raise NotAllowed
-    if target in {Status.CHANGES_REQUESTED, Status.REJECTED} and not comment.strip():
-        raise ProfileProblem(_("Please write a comment for the mentor."))
-    transition(
-        profile, target, allowed=TRANSITIONS, actor=actor, site_id=profile.site_id, reason=comment
-    )
+    step = REVIEW_STEPS[target]
+    WORKFLOW.check(actor, profile, step)
+    if target in COMMENTED and not comment.strip():
+        raise Problem(_("Please write a comment for the mentor."))
+    WORKFLOW.take(actor, profile, step, site_id=profile.site_id, reason=comment)
     profile.review_comment = comment.strip()
     if target == Status.APPROVED and Role.MENTOR not in profile.user.roles:
         profile.user.role_grants.append(RoleGrant(role=Role.MENTOR, site_id=profile.site_id))
@@ -286,7 +299,7 @@ def add_window(
     )
     for existing in profile.windows:
         if _overlaps(existing, window):
-            raise ProfileProblem(
+            raise Problem(
                 _("This overlaps your window %(window)s.", window=describe_window(existing))
             )
     profile.windows.append(window)

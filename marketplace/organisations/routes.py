@@ -3,17 +3,22 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace.accounts.roles import Role
+from marketplace.applications import services as applications
 from marketplace.authz import get_or_404, public, roles_required, signed_in
 from marketplace.errors import keeps_input_on_csrf_failure
+from marketplace.extensions import db
 from marketplace.forms import options
 from marketplace.mentors import services as mentor_services
 from marketplace.organisations import bp, services
 from marketplace.organisations.forms import JoinSearchForm, OrganisationForm, ReasonForm
 from marketplace.organisations.models import Organisation, OrganisationMember
 from marketplace.organisations.models import OrganisationStatus as Status
+from marketplace.pagination import paginate
 from marketplace.postings import services as postings
-from marketplace.sites.services import all_sites
-from marketplace.workflow.services import TransitionNotAllowed, history
+from marketplace.problems import take_step
+from marketplace.review.decisions import decide
+from marketplace.sites.services import all_sites, may_act_at
+from marketplace.workflow.services import history
 
 DETAIL_FIELDS = (
     "name",
@@ -50,10 +55,12 @@ def _details(form: OrganisationForm) -> dict:
 def mine():
     organisations = services.organisations_of(current_user)
     approved_ids = [o.id for o in organisations if o.is_staff(current_user)]
+    page = paginate(postings.of_organisations(approved_ids), request.args.get("page", 1, type=int))
     return render_template(
         "organisations/mine.html",
         organisations=organisations,
-        postings=postings.of_organisations(approved_ids),
+        page=page,
+        applicant_counts=applications.applicant_counts(page.items),
     )
 
 
@@ -62,7 +69,7 @@ def mine():
 @keeps_input_on_csrf_failure
 def new():
     form = OrganisationForm()
-    sites = {site.id: site for site in all_sites()}
+    sites = {site.id: site for site in all_sites() if may_act_at(current_user, site.id)}
     form.site.choices = options((site.id, site.name) for site in sites.values())
     if request.method == "GET" and current_user.site_id in sites:
         form.site.data = current_user.site_id
@@ -111,7 +118,7 @@ def join():
 @roles_required(Role.EMPLOYER_STAFF)
 def ask_to_join(organisation_id: int):
     organisation = get_or_404(Organisation, organisation_id)
-    if not organisation.is_approved:
+    if not services.may_join(current_user, organisation):
         abort(404)
     if services.ask_to_join(current_user, organisation):
         flash(
@@ -145,10 +152,13 @@ def manage(organisation_id: int):
         "organisations/manage.html",
         organisation=organisation,
         history=history(organisation),
-        postings=postings.of_organisations([organisation.id]),
+        postings=db.session.scalars(postings.of_organisations([organisation.id])).all(),
         reason_form=ReasonForm(),
         mentors_to_confirm=mentor_services.mentors_to_confirm(organisation),
         is_coordinator=services.is_site_coordinator(current_user, organisation.site_id),
+        is_pending=services.is_pending(organisation),
+        actions=services.WORKFLOW.available(current_user, organisation),
+        member_actions=lambda member: services.member_actions(current_user, member),
     )
 
 
@@ -163,24 +173,24 @@ def _member_or_404(organisation: Organisation, member_id: int) -> OrganisationMe
 @signed_in
 def approve_member(organisation_id: int, member_id: int):
     organisation = _workspace_or_404(organisation_id)
-    try:
-        services.approve_member(current_user, _member_or_404(organisation, member_id))
-    except services.NotAllowed:
-        abort(403)
-    flash(_("Saved."), "success")
-    return redirect(url_for("organisations.manage", organisation_id=organisation.id))
+    member = _member_or_404(organisation, member_id)
+    return take_step(
+        lambda: services.approve_member(current_user, member),
+        success=_("Saved."),
+        back=url_for("organisations.manage", organisation_id=organisation.id),
+    )
 
 
 @bp.post("/<int:organisation_id>/members/<int:member_id>/remove")
 @signed_in
 def remove_member(organisation_id: int, member_id: int):
     organisation = _workspace_or_404(organisation_id)
-    try:
-        services.remove_member(current_user, _member_or_404(organisation, member_id))
-    except services.NotAllowed:
-        abort(403)
-    flash(_("Saved."), "success")
-    return redirect(url_for("organisations.manage", organisation_id=organisation.id))
+    member = _member_or_404(organisation, member_id)
+    return take_step(
+        lambda: services.remove_member(current_user, member),
+        success=_("Saved."),
+        back=url_for("organisations.manage", organisation_id=organisation.id),
+    )
 
 
 REVIEW_ACTIONS = {
@@ -195,21 +205,13 @@ REVIEW_ACTIONS = {
 @roles_required(Role.COORDINATOR, Role.SUPER_ADMIN)
 def review(organisation_id: int, action: str):
     organisation = _workspace_or_404(organisation_id)
-    if action not in REVIEW_ACTIONS:
-        abort(404)
-    form = ReasonForm()
-    if not form.validate_on_submit():  # too long, or a character not allowed
-        for error in form.reason.errors:
-            flash(error, "warning")
-        return redirect(url_for("organisations.manage", organisation_id=organisation.id))
-    try:
-        services.review(current_user, organisation, REVIEW_ACTIONS[action], form.reason.data or "")
-    except services.NotAllowed:
-        abort(403)
-    except ValueError:
-        flash(_("Please write the reason. The employer will see it."), "warning")
-    except TransitionNotAllowed:
-        flash(_("This is not possible in the organisation's current status."), "warning")
-    else:
-        flash(_("Saved."), "success")
-    return redirect(url_for("organisations.manage", organisation_id=organisation.id))
+    back = url_for("organisations.manage", organisation_id=organisation.id)
+    return decide(
+        services.review,
+        organisation,
+        REVIEW_ACTIONS,
+        action,
+        back=back,
+        form=ReasonForm(),
+        field="reason",
+    )

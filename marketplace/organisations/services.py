@@ -18,24 +18,89 @@ from marketplace.organisations.models import (
     OrganisationMember,
 )
 from marketplace.organisations.models import OrganisationStatus as Status
+from marketplace.problems import NotAllowed, Problem
 from marketplace.search import like_pattern
-from marketplace.workflow.services import transition
-
-TRANSITIONS: dict[str | None, set[str]] = {
-    None: {Status.PENDING},
-    Status.PENDING: {Status.APPROVED, Status.REJECTED},
-    Status.REJECTED: {Status.PENDING},  # the employer corrects the details and asks again
-    Status.APPROVED: {Status.SUSPENDED},
-    Status.SUSPENDED: {Status.APPROVED},
-}
-
-
-class NotAllowed(Exception):
-    pass
+from marketplace.sites.services import home_sites, may_act_at
+from marketplace.workflow.services import Step, Workflow
 
 
 def is_site_coordinator(user: User, site_id: int) -> bool:
+    """A coordinator of the site, or a super-admin, who coordinates every site."""
     return user.has_role(Role.SUPER_ADMIN) or site_id in user.sites_for(Role.COORDINATOR)
+
+
+def relations(user: User, organisation: Organisation) -> set[str]:
+    found = set()
+    if organisation.is_owner(user):
+        found.add("owner")
+    if is_site_coordinator(user, organisation.site_id):
+        found.add("coordinator")
+    return found
+
+
+WORKFLOW = Workflow(
+    "organisation",
+    [
+        Step.of("register", [None], Status.PENDING, {"owner"}),
+        Step.of("approve", [Status.PENDING], Status.APPROVED, {"coordinator"}),
+        Step.of("reject", [Status.PENDING], Status.REJECTED, {"coordinator"}),
+        # The owner corrects the details of a rejected organisation and so asks again.
+        Step.of("resubmit", [Status.REJECTED], Status.PENDING, {"owner"}),
+        Step.of("suspend", [Status.APPROVED], Status.SUSPENDED, {"coordinator"}),
+        Step.of("reinstate", [Status.SUSPENDED], Status.APPROVED, {"coordinator"}),
+    ],
+    relations,
+)
+NEEDS_REASON = {Status.REJECTED, Status.SUSPENDED}
+
+
+def step_to(organisation: Organisation, target: Status) -> str:
+    """The review step that moves the organisation to ``target`` from where it is now (approval
+    from "pending", reinstatement from "suspended"); any step there if none does."""
+    names = [s.name for s in WORKFLOW.steps.values() if s.target == target]
+    return next(
+        (name for name in names if organisation.status in WORKFLOW.steps[name].sources), names[0]
+    )
+
+
+def is_pending(organisation: Organisation) -> bool:
+    return organisation.status == Status.PENDING
+
+
+# Membership: who works for the organisation. A member waits until the owner approves them;
+# the owner may remove anyone but themselves.
+MEMBER_PENDING, MEMBER_APPROVED, MEMBER_OWNER = "pending", "approved", "owner"
+
+
+class Membership:
+    """A member as the membership steps see them: their standing is their status."""
+
+    def __init__(self, member: OrganisationMember):
+        self.member = member
+
+    @property
+    def status(self) -> str:
+        if self.member.role == MemberRole.OWNER:
+            return MEMBER_OWNER
+        return MEMBER_APPROVED if self.member.approved else MEMBER_PENDING
+
+
+def _membership_relations(user: User, membership: Membership) -> set[str]:
+    return {"owner"} if membership.member.organisation.is_owner(user) else set()
+
+
+MEMBERSHIP = Workflow(
+    "member",
+    [
+        Step.of("approve_member", [MEMBER_PENDING], MEMBER_APPROVED, {"owner"}),
+        Step.of("remove_member", [MEMBER_PENDING, MEMBER_APPROVED], "removed", {"owner"}),
+    ],
+    _membership_relations,
+)
+
+
+def member_actions(user: User, member: OrganisationMember) -> frozenset[str]:
+    return MEMBERSHIP.available(user, Membership(member))
 
 
 def coordinators_of(site_id: int) -> list[User]:
@@ -56,35 +121,32 @@ def owners_of(organisation: Organisation) -> list[User]:
     return [
         m.user
         for m in organisation.members
-        if m.approved and m.role == MemberRole.OWNER and m.user.active
+        if m.approved and m.role == MemberRole.OWNER and m.user.active and m.at_home
     ]
 
 
 def staff_of(organisation: Organisation) -> list[User]:
-    return [m.user for m in organisation.members if m.approved and m.user.active]
+    return [m.user for m in organisation.members if m.approved and m.user.active and m.at_home]
 
 
-def _move(organisation: Organisation, target: Status, actor: User, reason: str = "") -> None:
-    transition(
-        organisation,
-        target,
-        allowed=TRANSITIONS,
-        actor=actor,
-        site_id=organisation.site_id,
-        reason=reason,
-    )
+def _move(organisation: Organisation, step: str, actor: User, reason: str = "") -> None:
+    WORKFLOW.take(actor, organisation, step, site_id=organisation.site_id, reason=reason)
     organisation.status_reason = reason.strip()
     organisation.status_changed_at = utcnow()
 
 
 def register(actor: User, values: dict) -> Organisation:
-    """An employer registers their organisation; it waits for a coordinator, and they own it."""
+    """An employer registers their organisation at their own site; it waits for a coordinator,
+    and they own it."""
+    if not may_act_at(actor, values["site_id"]):
+        raise NotAllowed
     organisation = Organisation(status=None, **values)
+    # The id too, not only the person: the step knows its owner by it before anything is saved.
     organisation.members.append(
-        OrganisationMember(user=actor, role=MemberRole.OWNER, approved=True)
+        OrganisationMember(user=actor, user_id=actor.id, role=MemberRole.OWNER, approved=True)
     )
     db.session.add(organisation)
-    _move(organisation, Status.PENDING, actor)
+    _move(organisation, "register", actor)
     link = path_for("organisations.show", organisation_id=organisation.id)
     notify(
         coordinators_of(organisation.site_id),
@@ -107,8 +169,8 @@ def update_details(actor: User, organisation: Organisation, values: dict) -> Non
         setattr(organisation, key, value)
     if renamed:
         refresh_search_text(organisation)
-    if organisation.status == Status.REJECTED:
-        _move(organisation, Status.PENDING, actor)
+    if WORKFLOW.may(actor, organisation, "resubmit"):
+        _move(organisation, "resubmit", actor)
         notify(
             coordinators_of(organisation.site_id),
             lambda: _("%(name)s asks to be approved as an employer.", name=organisation.name),
@@ -119,11 +181,11 @@ def update_details(actor: User, organisation: Organisation, values: dict) -> Non
 
 def review(actor: User, organisation: Organisation, target: Status, reason: str = "") -> None:
     """A coordinator of the organisation's site approves, rejects, suspends or reinstates it."""
-    if not is_site_coordinator(actor, organisation.site_id):
-        raise NotAllowed
-    if target in {Status.REJECTED, Status.SUSPENDED} and not reason.strip():
-        raise ValueError("a reason is required")
-    _move(organisation, target, actor, reason)
+    step = step_to(organisation, target)
+    WORKFLOW.check(actor, organisation, step)
+    if target in NEEDS_REASON and not reason.strip():
+        raise Problem(_("Please write the reason. The employer will see it."))
+    _move(organisation, step, actor, reason)
     messages = {
         Status.APPROVED: lambda: _(
             "%(name)s is approved. You can now publish postings.", name=organisation.name
@@ -146,8 +208,15 @@ def review(actor: User, organisation: Organisation, target: Status, reason: str 
 # Staff --------------------------------------------------------------------------------------
 
 
+def may_join(user: User, organisation: Organisation) -> bool:
+    """Employers join approved organisations of their own site only."""
+    return organisation.is_approved and may_act_at(user, organisation.site_id)
+
+
 def ask_to_join(actor: User, organisation: Organisation) -> bool:
     """Ask to work for an organisation; False if already a member or asking."""
+    if not may_join(actor, organisation):
+        raise NotAllowed
     if organisation.member(actor) is not None:
         return False
     organisation.members.append(OrganisationMember(user=actor, role=MemberRole.STAFF))
@@ -168,7 +237,8 @@ def ask_to_join(actor: User, organisation: Organisation) -> bool:
 
 def approve_member(actor: User, member: OrganisationMember) -> None:
     organisation = member.organisation
-    if not organisation.is_owner(actor):
+    MEMBERSHIP.check(actor, Membership(member), "approve_member")
+    if not may_act_at(member.user, organisation.site_id):
         raise NotAllowed
     member.approved = True
     audit.record(
@@ -188,8 +258,7 @@ def approve_member(actor: User, member: OrganisationMember) -> None:
 
 def remove_member(actor: User, member: OrganisationMember) -> None:
     organisation = member.organisation
-    if not organisation.is_owner(actor) or member.role == MemberRole.OWNER:
-        raise NotAllowed
+    MEMBERSHIP.check(actor, Membership(member), "remove_member")
     audit.record(
         "organisation.member_removed",
         actor=actor,
@@ -219,10 +288,9 @@ def organisations_of(user: User) -> list[Organisation]:
 
 def joinable(user: User, search: str) -> list[Organisation]:
     """Approved organisations at the user's sites that match the search, for asking to join."""
-    sites = {g.site_id for g in user.role_grants if g.site_id} or {user.site_id}
     query = (
         sa.select(Organisation)
-        .where(Organisation.status == Status.APPROVED, Organisation.site_id.in_(sites))
+        .where(Organisation.status == Status.APPROVED, Organisation.site_id.in_(home_sites(user)))
         .order_by(Organisation.name)
         .limit(20)
     )

@@ -27,8 +27,10 @@ from marketplace.participants.models import (
 )
 from marketplace.participants.models import ProfileStatus as Status
 from marketplace.postings.forms import CommentForm
+from marketplace.problems import Problem, take_step
 from marketplace.questionnaires import services as questionnaires
-from marketplace.workflow.services import TransitionNotAllowed, history
+from marketplace.review.decisions import decide
+from marketplace.workflow.services import history
 
 
 def _own_profile_or_404() -> ParticipantProfile:
@@ -44,13 +46,20 @@ def mine():
     profile = services.profile_of(current_user)
     if profile is None:
         return redirect(url_for("participants.edit_profile"))
+    return _mine_page(profile)
+
+
+def _mine_page(profile: ParticipantProfile, cv_form: CvForm | None = None) -> str:
     return render_template(
         "participants/mine.html",
         profile=profile,
         steps=services.next_steps(current_user),
-        cv_form=CvForm(),
+        cv_form=cv_form or CvForm(formdata=None),
         funder_consent=services.active_consent(current_user, services.FUNDER_CONSENT),
         response=questionnaires.latest_response(profile.id),
+        actions=services.WORKFLOW.available(current_user, profile),
+        can_edit=services.can_edit(current_user, profile),
+        review_comment=services.review_comment(profile),
     )
 
 
@@ -103,11 +112,9 @@ def edit_profile():
                 [Expertise(v) for v in form.interests.data or []],
                 form.consent_funder.data,
             )
-        except services.ParticipantProblem as problem:
+        except Problem as problem:
             db.session.rollback()
             form.date_of_birth.errors.append(problem.message)
-        except services.NotAllowed:
-            abort(403)
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("participants.mine"))
@@ -123,14 +130,13 @@ def upload_cv():
         upload = form.cv.data
         try:
             services.store_cv(current_user, profile, upload.filename, upload.read())
-        except services.ParticipantProblem as problem:
-            flash(problem.message, "warning")
+        except Problem as problem:
+            form.cv.errors.append(problem.message)
         else:
             flash(_("Your CV is saved."), "success")
-    else:
-        for error in form.cv.errors:
-            flash(error, "warning")
-    return redirect(url_for("participants.mine"))
+            return redirect(url_for("participants.mine"))
+    # The reason is shown next to the file field, on the page the person uploaded from.
+    return _mine_page(profile, cv_form=form), 400
 
 
 def _send_cv(profile: ParticipantProfile):
@@ -200,15 +206,11 @@ def questionnaire():
 @roles_required(Role.PARTICIPANT)
 def submit():
     profile = _own_profile_or_404()
-    try:
-        services.submit(current_user, profile)
-    except services.ParticipantProblem as problem:
-        flash(problem.message, "warning")
-    except TransitionNotAllowed:
-        flash(_("This is not possible in the profile's current status."), "warning")
-    else:
-        flash(_("Sent. A coordinator will invite you to an interview."), "success")
-    return redirect(url_for("participants.mine"))
+    return take_step(
+        lambda: services.submit(current_user, profile),
+        success=_("Sent. A coordinator will invite you to an interview."),
+        back=url_for("participants.mine"),
+    )
 
 
 # Coordinators -----------------------------------------------------------------------------------
@@ -225,7 +227,7 @@ def index():
         request.args.get("page", 1, type=int),
     )
     return render_template(
-        "participants/index.html", page=page, status=status, statuses=list(Status)
+        "participants/index.html", page=page, chosen=status, statuses=list(Status)
     )
 
 
@@ -250,6 +252,7 @@ def show(profile_id: int):
         readable_answer=questionnaires.readable_answer,
         interview_form=interview,
         comment_form=CommentForm(),
+        actions=services.WORKFLOW.available(current_user, profile),
         history=history(profile),
         funder_consent=services.active_consent(profile.user, services.FUNDER_CONSENT),
     )
@@ -293,23 +296,8 @@ REVIEW_ACTIONS = {
 @roles_required(Role.COORDINATOR, Role.SUPER_ADMIN)
 def review(profile_id: int, action: str):
     profile = _visible_or_404(profile_id)
-    if action not in REVIEW_ACTIONS:
-        abort(404)
-    form = CommentForm()
-    if not form.validate_on_submit():  # too long, or a character not allowed
-        for error in form.comment.errors:
-            flash(error, "warning")
-        return redirect(url_for("participants.show", profile_id=profile.id))
-    try:
-        services.review(current_user, profile, REVIEW_ACTIONS[action], form.comment.data or "")
-    except services.ParticipantProblem as problem:
-        db.session.rollback()
-        flash(problem.message, "warning")
-    except TransitionNotAllowed:
-        flash(_("This is not possible in the profile's current status."), "warning")
-    else:
-        flash(_("Saved."), "success")
-    return redirect(url_for("participants.show", profile_id=profile.id))
+    back = url_for("participants.show", profile_id=profile.id)
+    return decide(services.review, profile, REVIEW_ACTIONS, action, back=back)
 
 
 # The journey and the certificate --------------------------------------------------------------

@@ -27,31 +27,55 @@ from marketplace.participants.models import (
     Support,
 )
 from marketplace.participants.models import ProfileStatus as Status
+from marketplace.participants.pdf_check import PdfVerdict, check_pdf
+from marketplace.problems import NotAllowed, Problem, WrongStatus
 from marketplace.questionnaires import services as questionnaires
 from marketplace.sites.clock import today_at
 from marketplace.sites.models import Site
-from marketplace.workflow.services import transition
+from marketplace.workflow.services import Step, Workflow
 
-TRANSITIONS: dict[str | None, set[str]] = {
-    None: {Status.DRAFT},
-    Status.DRAFT: {Status.SUBMITTED},
-    Status.CHANGES_REQUESTED: {Status.SUBMITTED},
-    Status.SUBMITTED: {Status.APPROVED, Status.CHANGES_REQUESTED, Status.REJECTED},
+
+def relations(user: User, profile: ParticipantProfile) -> set[str]:
+    """The participant owns their profile; the coordinators of its site interview and review."""
+    found = set()
+    if profile.user_id == user.id:
+        found.add("owner")
+    if is_site_coordinator(user, profile.site_id):
+        found.add("coordinator")
+    return found
+
+
+WORKFLOW = Workflow(
+    "participant",
+    [
+        Step.of("start", [None], Status.DRAFT, {"owner"}),
+        Step.of("submit", [Status.DRAFT, Status.CHANGES_REQUESTED], Status.SUBMITTED, {"owner"}),
+        Step.of("approve", [Status.SUBMITTED], Status.APPROVED, {"coordinator"}),
+        Step.of("request_changes", [Status.SUBMITTED], Status.CHANGES_REQUESTED, {"coordinator"}),
+        Step.of("reject", [Status.SUBMITTED], Status.REJECTED, {"coordinator"}),
+    ],
+    relations,
+)
+REVIEW_STEPS = {
+    Status.APPROVED: "approve",
+    Status.CHANGES_REQUESTED: "request_changes",
+    Status.REJECTED: "reject",
 }
 EDITABLE = {Status.DRAFT, Status.CHANGES_REQUESTED, Status.SUBMITTED}
+COMMENTED = {Status.CHANGES_REQUESTED, Status.REJECTED}
 PROCESSING_CONSENT = "data_processing"
 FUNDER_CONSENT = "funder_sharing"
 CONSENT_VERSION = "2026-11"
 
 
-class NotAllowed(Exception):
-    pass
+def can_edit(user: User, profile: ParticipantProfile) -> bool:
+    """The participant changes their profile until a coordinator has decided on it."""
+    return "owner" in WORKFLOW.relations_of(user, profile) and profile.status in EDITABLE
 
 
-class ParticipantProblem(Exception):
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field, self.message = field, message
+def review_comment(profile: ParticipantProfile) -> str:
+    """The coordinator's comment, while it still tells the participant what to change."""
+    return profile.review_comment if profile.status in COMMENTED else ""
 
 
 def age_on(birth: date, day: date) -> int:
@@ -110,6 +134,7 @@ def can_see_cv(user, profile: ParticipantProfile) -> bool:
     from marketplace.applications.models import DISCLOSED_STATUSES, Application
     from marketplace.organisations.models import OrganisationMember
     from marketplace.postings.models import Posting
+    from marketplace.sites.services import home_sites
 
     return bool(
         db.session.scalar(
@@ -121,6 +146,8 @@ def can_see_cv(user, profile: ParticipantProfile) -> bool:
                 Application.status.in_(DISCLOSED_STATUSES),
                 OrganisationMember.user_id == user.id,
                 OrganisationMember.approved.is_(True),
+                # Staff of the organisation who belong to another site never read the CV.
+                Posting.site_id.in_(home_sites(user)),
             )
             .limit(1)
         )
@@ -172,14 +199,16 @@ def save_profile(
     site = user.site
     problem = eligibility_problem(values["date_of_birth"], site)
     if problem:
-        raise ParticipantProblem("date_of_birth", problem)
+        raise Problem(problem)
     profile = profile_of(user)
     if profile is None:
-        profile = ParticipantProfile(user=user, site_id=site.id, status=None, **values)
+        profile = ParticipantProfile(
+            user=user, user_id=user.id, site_id=site.id, status=None, **values
+        )
         db.session.add(profile)
-        transition(profile, Status.DRAFT, allowed=TRANSITIONS, actor=user, site_id=site.id)
-    elif profile.status not in EDITABLE:
-        raise NotAllowed
+        WORKFLOW.take(user, profile, "start", site_id=site.id)
+    elif not can_edit(user, profile):
+        raise WrongStatus(profile.status)
     else:
         for key, value in values.items():
             setattr(profile, key, value)
@@ -207,16 +236,15 @@ def save_profile(
 
 
 def submit(user: User, profile: ParticipantProfile) -> None:
-    if profile.user_id != user.id:
-        raise NotAllowed
+    WORKFLOW.check(user, profile, "submit")
     questionnaire = questionnaires.current(profile.site_id)
     response = questionnaires.latest_response(profile.id)
     if questionnaire is not None and (response is None or response.submitted_at is None):
-        raise ParticipantProblem("", _("Please fill in the questionnaire first."))
+        raise Problem(_("Please fill in the questionnaire first."))
     problem = eligibility_problem(profile.date_of_birth, profile.site)
     if problem:
-        raise ParticipantProblem("", problem)
-    transition(profile, Status.SUBMITTED, allowed=TRANSITIONS, actor=user, site_id=profile.site_id)
+        raise Problem(problem)
+    WORKFLOW.take(user, profile, "submit", site_id=profile.site_id)
     notify(
         coordinators_of(profile.site_id),
         lambda: _(
@@ -243,13 +271,11 @@ def save_interview(
 
 
 def review(actor: User, profile: ParticipantProfile, target: Status, comment: str = "") -> None:
-    if not is_site_coordinator(actor, profile.site_id):
-        raise NotAllowed
-    if target in {Status.CHANGES_REQUESTED, Status.REJECTED} and not comment.strip():
-        raise ParticipantProblem("comment", _("Please write a comment for the participant."))
-    transition(
-        profile, target, allowed=TRANSITIONS, actor=actor, site_id=profile.site_id, reason=comment
-    )
+    step = REVIEW_STEPS[target]
+    WORKFLOW.check(actor, profile, step)
+    if target in COMMENTED and not comment.strip():
+        raise Problem(_("Please write a comment for the participant."))
+    WORKFLOW.take(actor, profile, step, site_id=profile.site_id, reason=comment)
     profile.review_comment = comment.strip()
     messages = {
         Status.APPROVED: lambda: _("Your profile is approved. You can now apply for postings."),
@@ -287,26 +313,38 @@ def cv_folder() -> Path:
     return folder
 
 
-def looks_like_pdf(content: bytes) -> bool:
-    """A real PDF starts with %PDF- and ends with %%EOF; a renamed file usually does not."""
-    return content.startswith(b"%PDF-") and b"%%EOF" in content[-2048:]
+def cv_refusal(content: bytes) -> str | None:
+    """Why an uploaded file cannot be kept as a CV, in words for the person who sent it."""
+    verdict = check_pdf(content)
+    if verdict == PdfVerdict.NOT_A_PDF:
+        return _("This file is not a PDF. Please save your CV as PDF and send it again.")
+    if verdict == PdfVerdict.PROTECTED:
+        return _(
+            "This PDF is protected by a password, so nobody could open it. "
+            "Please send a copy without a password."
+        )
+    if verdict == PdfVerdict.ACTIVE_CONTENT:
+        return _(
+            "For everyone's safety we only accept plain PDF files, and this one contains "
+            "scripts, actions or attached files. Please save your CV as PDF again (for "
+            "example with Print, then Save as PDF) and send it again."
+        )
+    return None
 
 
 def store_cv(user: User, profile: ParticipantProfile, filename: str, content: bytes) -> None:
     if profile.user_id != user.id:
         raise NotAllowed
     if len(content) > current_app.config["CV_MAX_BYTES"]:
-        raise ParticipantProblem(
-            "cv",
+        raise Problem(
             _(
                 "The file is larger than %(size)s MB. Please send a smaller PDF.",
                 size=current_app.config["CV_MAX_BYTES"] // (1024 * 1024),
             ),
         )
-    if not looks_like_pdf(content):
-        raise ParticipantProblem(
-            "cv", _("This file is not a PDF. Please save your CV as PDF and send it again.")
-        )
+    refusal = cv_refusal(content)
+    if refusal:
+        raise Problem(refusal)
     stored = f"{secrets.token_hex(16)}.pdf"
     (cv_folder() / stored).write_bytes(content)
     old = profile.cv_stored_name

@@ -10,7 +10,8 @@ from marketplace.pagination import paginate
 from marketplace.placements import bp, services
 from marketplace.placements.forms import DisputeForm, EndForm, OutcomeForm, SessionForm
 from marketplace.placements.models import MentoringSession, Outcome, Placement
-from marketplace.workflow.services import TransitionNotAllowed, history
+from marketplace.problems import Problem, take_step
+from marketplace.workflow.services import history
 
 
 def _visible_or_404(placement_id: int) -> Placement:
@@ -37,8 +38,8 @@ def _render(placement: Placement, session_form=None, status: int = 200):
             "placements/show.html",
             placement=placement,
             hours=services.hours(placement),
-            is_mentor=services.is_mentor(current_user, placement),
-            is_participant=services.is_participant(current_user, placement),
+            actions=services.WORKFLOW.available(current_user, placement),
+            session_actions=lambda session: services.session_actions(current_user, session),
             manages=services.manages(current_user, placement),
             session_form=session_form or SessionForm(formdata=None),
             dispute_form=DisputeForm(),
@@ -78,14 +79,13 @@ def log_session(placement_id: int):
                 form.topic.data,
                 form.notes.data or "",
             )
-        except services.NotAllowed:
-            abort(404)
-        except services.PlacementProblem as problem:
+        except Problem as problem:
             db.session.rollback()
-            if not problem.field:
+            field = getattr(problem, "field", "")
+            if not field:
                 flash(problem.message, "warning")
                 return redirect(url_for("placements.show", placement_id=placement.id))
-            getattr(form, problem.field).errors.append(problem.message)
+            getattr(form, field).errors.append(problem.message)
         else:
             return _done(placement, _("The session is logged. The participant will confirm it."))
     return _render(placement, form, 400)
@@ -118,20 +118,13 @@ def dispute_session(session_id: int):
 
 
 def _answer(session: MentoringSession, confirm: bool, note: str):
-    try:
-        services.answer_session(current_user, session, confirm, note)
-    except services.NotAllowed:
-        abort(404)
-    except services.PlacementProblem as problem:
-        db.session.rollback()
-        flash(problem.message, "warning")
-        return redirect(url_for("placements.show", placement_id=session.placement_id))
-    message = (
-        _("Thank you. The session is confirmed.")
+    return take_step(
+        lambda: services.answer_session(current_user, session, confirm, note),
+        success=_("Thank you. The session is confirmed.")
         if confirm
-        else _("Thank you. The coordinator will look at it.")
+        else _("Thank you. The coordinator will look at it."),
+        back=url_for("placements.show", placement_id=session.placement_id),
     )
-    return _done(session.placement, message)
 
 
 @bp.post("/<int:placement_id>/end/<how>")
@@ -145,18 +138,11 @@ def end(placement_id: int, how: str):
         for error in form.reason.errors:
             flash(error, "warning")
         return redirect(url_for("placements.show", placement_id=placement.id))
-    try:
-        services.end(current_user, placement, how == "completed", form.reason.data or "")
-    except services.NotAllowed:
-        abort(403)
-    except services.PlacementProblem as problem:
-        db.session.rollback()
-        flash(problem.message, "warning")
-        return redirect(url_for("placements.show", placement_id=placement.id))
-    except TransitionNotAllowed:
-        flash(_("This is not possible in the placement's current status."), "warning")
-        return redirect(url_for("placements.show", placement_id=placement.id))
-    return _done(placement, _("Saved."))
+    return take_step(
+        lambda: services.end(current_user, placement, how == "completed", form.reason.data or ""),
+        success=_("Saved."),
+        back=url_for("placements.show", placement_id=placement.id),
+    )
 
 
 @bp.post("/<int:placement_id>/outcome")
@@ -169,21 +155,17 @@ def outcome(placement_id: int):
     if not form.validate_on_submit():
         flash(_("Please check the outcome and its date."), "warning")
         return redirect(url_for("placements.show", placement_id=placement.id))
-    try:
-        services.record_outcome(
+    return take_step(
+        lambda: services.record_outcome(
             current_user,
             placement,
             Outcome(form.outcome.data),
             form.outcome_date.data,
             form.offer_accepted.data,
-        )
-    except services.NotAllowed:
-        abort(403)
-    except services.PlacementProblem as problem:
-        db.session.rollback()
-        flash(problem.message, "warning")
-        return redirect(url_for("placements.show", placement_id=placement.id))
-    return _done(placement, _("Saved."))
+        ),
+        success=_("Saved."),
+        back=url_for("placements.show", placement_id=placement.id),
+    )
 
 
 @bp.get("/sessions/to-check")

@@ -27,23 +27,19 @@ from marketplace.placements.models import (
     PlacementStatus,
     SessionStatus,
 )
+from marketplace.problems import NotAllowed, Problem, WrongStatus
 from marketplace.sites.clock import today_at
-from marketplace.workflow.services import transition
+from marketplace.workflow.services import Step, Workflow
 
-TRANSITIONS: dict[str | None, set[str]] = {
-    PlacementStatus.ACTIVE: {PlacementStatus.COMPLETED, PlacementStatus.ENDED_EARLY},
-}
 OUTCOME_WINDOW = timedelta(days=366)  # outcomes may be recorded up to 12 months after the end
 
 
-class NotAllowed(Exception):
-    pass
+class PlacementProblem(Problem):
+    """A rule a session or an outcome breaks; ``field`` names the form field it belongs to."""
 
-
-class PlacementProblem(Exception):
     def __init__(self, field: str, message: str):
         super().__init__(message)
-        self.field, self.message = field, message
+        self.field = field
 
 
 def can_view(user, placement: Placement) -> bool:
@@ -58,9 +54,56 @@ def is_participant(user, placement: Placement) -> bool:
     return placement.participant.user_id == user.id
 
 
+def relations(user: User, placement: Placement) -> set[str]:
+    found = set()
+    if placement.organisation.is_staff(user):
+        found.add("staff")
+    if is_site_coordinator(user, placement.site_id):
+        found.add("coordinator")
+    if is_mentor(user, placement):
+        found.add("mentor")
+    if is_participant(user, placement):
+        found.add("participant")
+    return found
+
+
+MANAGERS = {"staff", "coordinator"}
+WORKFLOW = Workflow(
+    "placement",
+    [
+        # The named mentor logs sessions while the placement runs; its status stays.
+        Step.of("log_session", [PlacementStatus.ACTIVE], PlacementStatus.ACTIVE, {"mentor"}),
+        Step.of("complete", [PlacementStatus.ACTIVE], PlacementStatus.COMPLETED, MANAGERS),
+        Step.of("end_early", [PlacementStatus.ACTIVE], PlacementStatus.ENDED_EARLY, MANAGERS),
+    ],
+    relations,
+)
+SESSION_WORKFLOW = Workflow(
+    "session",
+    [
+        Step.of("log", [None], SessionStatus.LOGGED, {"mentor"}),
+        Step.of("confirm", [SessionStatus.LOGGED], SessionStatus.CONFIRMED, {"participant"}),
+        Step.of("dispute", [SessionStatus.LOGGED], SessionStatus.DISPUTED, {"participant"}),
+    ],
+    lambda user, session: relations(user, session.placement),
+)
+
+
 def manages(user, placement: Placement) -> bool:
     """The employer's staff and the site's coordinators run the placement's end and outcome."""
-    return placement.organisation.is_staff(user) or is_site_coordinator(user, placement.site_id)
+    return bool(MANAGERS & WORKFLOW.relations_of(user, placement))
+
+
+def session_actions(user, session: MentoringSession) -> frozenset[str]:
+    return SESSION_WORKFLOW.available(user, session)
+
+
+def _check(workflow: Workflow, user: User, obj, step: str, *, not_now: str) -> None:
+    """As ``workflow.check``, telling a person whose step it is why it cannot happen now."""
+    try:
+        workflow.check(user, obj, step)
+    except WrongStatus:
+        raise Problem(not_now) from None
 
 
 @dataclass
@@ -82,10 +125,13 @@ def hours(placement: Placement) -> Hours:
 def log_session(
     user: User, placement: Placement, held_on: date, minutes: int, topic: str, notes: str
 ) -> MentoringSession:
-    if not is_mentor(user, placement):
-        raise NotAllowed
-    if placement.status != PlacementStatus.ACTIVE:
-        raise PlacementProblem("", _("Sessions can only be logged on an active placement."))
+    _check(
+        WORKFLOW,
+        user,
+        placement,
+        "log_session",
+        not_now=_("Sessions can only be logged on an active placement."),
+    )
     last_day = min(
         placement.end_date or today_at(placement.posting.site), today_at(placement.posting.site)
     )
@@ -93,14 +139,19 @@ def log_session(
         raise PlacementProblem(
             "held_on", _("The date must be between the start of the placement and today.")
         )
-    session = MentoringSession(
-        placement=placement,
-        held_on=held_on,
-        minutes=minutes,
-        topic=topic.strip(),
-        notes=notes.strip(),
-        logged_by_id=user.id,
-    )
+    # Not saved before its first step is checked: until then it has no status.
+    with db.session.no_autoflush:
+        session = MentoringSession(
+            placement=placement,
+            held_on=held_on,
+            minutes=minutes,
+            topic=topic.strip(),
+            notes=notes.strip(),
+            logged_by_id=user.id,
+            status=None,
+        )
+        SESSION_WORKFLOW.check(user, session, "log")
+        session.status = SessionStatus.LOGGED
     db.session.add(session)
     db.session.flush()
     audit.record(
@@ -124,13 +175,17 @@ def log_session(
 
 def answer_session(user: User, session: MentoringSession, confirm: bool, note: str = "") -> None:
     placement = session.placement
-    if not is_participant(user, placement):
-        raise NotAllowed
-    if session.status != SessionStatus.LOGGED:
-        raise PlacementProblem("", _("You have already answered for this session."))
+    step = "confirm" if confirm else "dispute"
+    _check(
+        SESSION_WORKFLOW,
+        user,
+        session,
+        step,
+        not_now=_("You have already answered for this session."),
+    )
     if not confirm and not note.strip():
         raise PlacementProblem("note", _("Please say what is not right."))
-    session.status = SessionStatus.CONFIRMED if confirm else SessionStatus.DISPUTED
+    session.status = SESSION_WORKFLOW.steps[step].target
     session.dispute_note = "" if confirm else note.strip()[:1000]
     session.answered_at = utcnow()
     audit.record(
@@ -157,7 +212,11 @@ def sessions_to_check(site_ids: set[int] | None) -> sa.Select:
     )
     if site_ids is not None:
         query = query.where(Placement.site_id.in_(site_ids))
-    return query.order_by(MentoringSession.held_on, MentoringSession.id)
+    return (
+        query.order_by(MentoringSession.held_on, MentoringSession.id)
+        .options(sa.orm.contains_eager(MentoringSession.placement))
+        .options(sa.orm.contains_eager(MentoringSession.placement))
+    )
 
 
 # End and outcome --------------------------------------------------------------------------------
@@ -165,19 +224,11 @@ def sessions_to_check(site_ids: set[int] | None) -> sa.Select:
 
 def end(actor: User, placement: Placement, completed: bool, reason: str = "") -> None:
     """Complete the placement, or end it early with a reason; the mentor's place frees up."""
-    if not manages(actor, placement):
-        raise NotAllowed
+    step = "complete" if completed else "end_early"
+    WORKFLOW.check(actor, placement, step)
     if not completed and not reason.strip():
         raise PlacementProblem("reason", _("Please say why the placement ended early."))
-    target = PlacementStatus.COMPLETED if completed else PlacementStatus.ENDED_EARLY
-    transition(
-        placement,
-        target,
-        allowed=TRANSITIONS,
-        actor=actor,
-        site_id=placement.site_id,
-        reason=reason,
-    )
+    WORKFLOW.take(actor, placement, step, site_id=placement.site_id, reason=reason)
     placement.ended_on = today_at(placement.posting.site)
     placement.end_reason = reason.strip()
     if placement.mentor_id is not None:

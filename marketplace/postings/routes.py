@@ -7,7 +7,6 @@ from marketplace.applications import services as applications
 from marketplace.applications.forms import ApplyForm
 from marketplace.authz import get_or_404, public, roles_required, signed_in
 from marketplace.errors import keeps_input_on_csrf_failure
-from marketplace.extensions import db
 from marketplace.forms import options
 from marketplace.i18n import LANGUAGES
 from marketplace.languages import CefrLevel, language_choices
@@ -18,8 +17,10 @@ from marketplace.postings import bp, services
 from marketplace.postings.forms import CommentForm, PostingForm, SearchForm
 from marketplace.postings.models import Posting, PostingKind
 from marketplace.postings.models import PostingStatus as Status
+from marketplace.problems import take_step
+from marketplace.review.decisions import decide
 from marketplace.sites.services import all_sites
-from marketplace.workflow.services import TransitionNotAllowed, history
+from marketplace.workflow.services import history
 
 FORM_FIELDS = (
     "kind",
@@ -105,12 +106,17 @@ def _visible_or_404(posting_id: int) -> Posting:
 def show(posting_id: int):
     posting = _visible_or_404(posting_id)
     signed_in = current_user.is_authenticated
-    is_staff = signed_in and posting.organisation.is_staff(current_user)
-    can_review = signed_in and services.can_review(current_user, posting)
+    relations = services.WORKFLOW.relations_of(current_user, posting)
+    is_staff, can_review = "staff" in relations, "coordinator" in relations
+    may_apply = signed_in and current_user.has_role(Role.PARTICIPANT)
     return render_template(
         "postings/show.html",
         posting=posting,
+        actions=services.WORKFLOW.available(current_user, posting),
         is_open=services.is_open(posting),
+        is_published=services.is_published(posting),
+        is_public=services.is_public(posting),
+        review_comment=services.review_comment(posting),
         is_staff=is_staff,
         can_edit=signed_in and services.can_edit(current_user, posting),
         can_review=can_review,
@@ -118,10 +124,11 @@ def show(posting_id: int):
         history=history(posting) if is_staff or can_review else [],
         comment_form=CommentForm(),
         apply_form=ApplyForm(),
+        may_apply=may_apply and services.is_published(posting),
         apply_problem=applications.apply_problem(participants.profile_of(current_user), posting)
-        if signed_in and current_user.has_role(Role.PARTICIPANT)
+        if may_apply
         else None,
-        applicant_count=len(applications.for_posting(posting)) if is_staff or can_review else 0,
+        applicant_count=applications.applicant_count(posting) if is_staff or can_review else 0,
     )
 
 
@@ -159,6 +166,15 @@ def new():
     organisation = get_or_404(Organisation, organisation_id)
     if not organisation.is_staff(current_user):
         abort(404)
+    if not organisation.may_post(current_user):
+        flash(
+            _(
+                "%(name)s can write postings once a coordinator has approved it.",
+                name=organisation.name,
+            ),
+            "warning",
+        )
+        return redirect(url_for("organisations.manage", organisation_id=organisation.id))
     form = _prepare(PostingForm())
     if request.method == "GET":
         form.content_locale.data = organisation.site.local_locale
@@ -190,7 +206,11 @@ def edit(posting_id: int):
             flash(_("Saved."), "success")
         return redirect(url_for("postings.show", posting_id=posting.id))
     return render_template(
-        "postings/form.html", form=form, organisation=posting.organisation, posting=posting
+        "postings/form.html",
+        form=form,
+        organisation=posting.organisation,
+        posting=posting,
+        back_to_review=services.WORKFLOW.may(current_user, posting, "resubmit"),
     )
 
 
@@ -198,33 +218,22 @@ def edit(posting_id: int):
 @signed_in
 def submit(posting_id: int):
     posting = _visible_or_404(posting_id)
-    try:
-        services.submit(current_user, posting)
-    except services.NotAllowed:
-        abort(404)
-    except services.PostingProblem as problem:
-        db.session.rollback()
-        flash(problem.message, "warning")
-    except TransitionNotAllowed:
-        flash(_("This is not possible in the posting's current status."), "warning")
-    else:
-        flash(_("Sent for review. A coordinator will look at it soon."), "success")
-    return redirect(url_for("postings.show", posting_id=posting.id))
+    return take_step(
+        lambda: services.submit(current_user, posting),
+        success=_("Sent for review. A coordinator will look at it soon."),
+        back=url_for("postings.show", posting_id=posting.id),
+    )
 
 
 @bp.post("/<int:posting_id>/close")
 @signed_in
 def close(posting_id: int):
     posting = _visible_or_404(posting_id)
-    try:
-        services.close_by_owner(current_user, posting)
-    except services.NotAllowed:
-        abort(404)
-    except TransitionNotAllowed:
-        flash(_("This is not possible in the posting's current status."), "warning")
-    else:
-        flash(_("The posting is closed. Nobody can apply any more."), "success")
-    return redirect(url_for("postings.show", posting_id=posting.id))
+    return take_step(
+        lambda: services.close_by_owner(current_user, posting),
+        success=_("The posting is closed. Nobody can apply any more."),
+        back=url_for("postings.show", posting_id=posting.id),
+    )
 
 
 REVIEW_ACTIONS = {
@@ -238,22 +247,5 @@ REVIEW_ACTIONS = {
 @roles_required(Role.COORDINATOR, Role.SUPER_ADMIN)
 def review(posting_id: int, action: str):
     posting = _visible_or_404(posting_id)
-    if action not in REVIEW_ACTIONS:
-        abort(404)
-    form = CommentForm()
-    if not form.validate_on_submit():  # too long, or a character not allowed
-        for error in form.comment.errors:
-            flash(error, "warning")
-        return redirect(url_for("postings.show", posting_id=posting.id))
-    try:
-        services.review(current_user, posting, REVIEW_ACTIONS[action], form.comment.data or "")
-    except services.NotAllowed:
-        abort(404)
-    except services.PostingProblem as problem:
-        db.session.rollback()
-        flash(problem.message, "warning")
-    except TransitionNotAllowed:
-        flash(_("This is not possible in the posting's current status."), "warning")
-    else:
-        flash(_("Saved."), "success")
-    return redirect(url_for("postings.show", posting_id=posting.id))
+    back = url_for("postings.show", posting_id=posting.id)
+    return decide(services.review, posting, REVIEW_ACTIONS, action, back=back)

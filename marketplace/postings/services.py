@@ -24,49 +24,72 @@ from marketplace.postings.models import (
     PostingLanguage,
 )
 from marketplace.postings.models import PostingStatus as Status
+from marketplace.problems import NotAllowed, Problem
 from marketplace.search import like_pattern, normalise_for_search
 from marketplace.sites.clock import today_at
 from marketplace.sites.models import Site
-from marketplace.workflow.services import transition
+from marketplace.workflow.services import SYSTEM, Step, Workflow
 
-TRANSITIONS: dict[str | None, set[str]] = {
-    None: {Status.DRAFT},
-    Status.DRAFT: {Status.SUBMITTED},
-    Status.CHANGES_REQUESTED: {Status.SUBMITTED},
-    Status.SUBMITTED: {Status.PUBLISHED, Status.REJECTED, Status.CHANGES_REQUESTED},
-    # Any edit of a published posting sends it back for review (the simple rule, told in the UI).
-    Status.PUBLISHED: {Status.SUBMITTED, Status.CLOSED},
+
+def relations(user: User, posting: Posting) -> set[str]:
+    """The organisation's staff write and close; the site's coordinators review."""
+    found = set()
+    if posting.organisation.is_staff(user):
+        found.add("staff")
+    if is_site_coordinator(user, posting.site_id):
+        found.add("coordinator")
+    return found
+
+
+WORKFLOW = Workflow(
+    "posting",
+    [
+        Step.of("create", [None], Status.DRAFT, {"staff"}),
+        Step.of("submit", [Status.DRAFT, Status.CHANGES_REQUESTED], Status.SUBMITTED, {"staff"}),
+        # Any edit of a published posting sends it back for review (the simple rule, told in
+        # the UI).
+        Step.of("resubmit", [Status.PUBLISHED], Status.SUBMITTED, {"staff"}),
+        Step.of("publish", [Status.SUBMITTED], Status.PUBLISHED, {"coordinator"}),
+        Step.of("request_changes", [Status.SUBMITTED], Status.CHANGES_REQUESTED, {"coordinator"}),
+        Step.of("reject", [Status.SUBMITTED], Status.REJECTED, {"coordinator"}),
+        # By its staff, or by the system when the deadline has passed or every place is filled.
+        Step.of("close", [Status.PUBLISHED], Status.CLOSED, {"staff", SYSTEM}),
+    ],
+    relations,
+)
+REVIEW_STEPS = {
+    Status.PUBLISHED: "publish",
+    Status.CHANGES_REQUESTED: "request_changes",
+    Status.REJECTED: "reject",
 }
 EDITABLE = {Status.DRAFT, Status.CHANGES_REQUESTED, Status.SUBMITTED, Status.PUBLISHED}
 PUBLIC = {Status.PUBLISHED, Status.CLOSED}
+COMMENTED = {Status.CHANGES_REQUESTED, Status.REJECTED}
 
 
-class NotAllowed(Exception):
-    pass
+def is_published(posting: Posting) -> bool:
+    return posting.status == Status.PUBLISHED
 
 
-class PostingProblem(Exception):
-    """A rule the posting breaks; ``field`` names the form field it belongs to."""
+def is_public(posting: Posting) -> bool:
+    return posting.status in PUBLIC
 
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field, self.message = field, message
+
+def review_comment(posting: Posting) -> str:
+    """The coordinator's comment, while it still tells the employer what to change."""
+    return posting.review_comment if posting.status in COMMENTED else ""
 
 
 # Who may do what ------------------------------------------------------------------------------
 
 
 def can_edit(user: User, posting: Posting) -> bool:
-    return posting.organisation.is_staff(user) and posting.status in EDITABLE
-
-
-def can_review(user: User, posting: Posting) -> bool:
-    return is_site_coordinator(user, posting.site_id)
+    return posting.organisation.may_post(user) and posting.status in EDITABLE
 
 
 def can_view(user, posting: Posting) -> bool:
     """Published and closed postings are public; others only for their staff and coordinators."""
-    if posting.status in PUBLIC:
+    if is_public(posting):
         return True
     return user.is_authenticated and (
         posting.organisation.is_staff(user) or is_site_coordinator(user, posting.site_id)
@@ -97,7 +120,7 @@ def _search_text(posting: Posting) -> str:
 
 
 def create(actor: User, organisation: Organisation, values: dict, languages) -> Posting:
-    if not organisation.is_staff(actor):
+    if not organisation.may_post(actor):
         raise NotAllowed
     posting = Posting(
         organisation=organisation,
@@ -108,7 +131,7 @@ def create(actor: User, organisation: Organisation, values: dict, languages) -> 
     )
     _apply(posting, values, languages)
     db.session.add(posting)
-    transition(posting, Status.DRAFT, allowed=TRANSITIONS, actor=actor, site_id=posting.site_id)
+    WORKFLOW.take(actor, posting, "create", site_id=posting.site_id)
     db.session.commit()
     return posting
 
@@ -118,11 +141,9 @@ def update(actor: User, posting: Posting, values: dict, languages) -> bool:
     if not can_edit(actor, posting):
         raise NotAllowed
     _apply(posting, values, languages)
-    back_to_review = posting.status == Status.PUBLISHED
+    back_to_review = is_published(posting)
     if back_to_review:
-        transition(
-            posting, Status.SUBMITTED, allowed=TRANSITIONS, actor=actor, site_id=posting.site_id
-        )
+        WORKFLOW.take(actor, posting, "resubmit", site_id=posting.site_id)
         _tell_coordinators(posting)
     db.session.commit()
     return back_to_review
@@ -130,17 +151,12 @@ def update(actor: User, posting: Posting, values: dict, languages) -> bool:
 
 def submit(actor: User, posting: Posting) -> None:
     """Send a draft for review; the organisation must be approved and the deadline ahead."""
-    if not posting.organisation.is_staff(actor):
-        raise NotAllowed
+    WORKFLOW.check(actor, posting, "submit")
     if not posting.organisation.is_approved:
-        raise PostingProblem(
-            "", _("Your organisation must be approved before its postings are reviewed.")
-        )
+        raise Problem(_("Your organisation must be approved before its postings are reviewed."))
     if posting.application_deadline and posting.application_deadline < today_at(posting.site):
-        raise PostingProblem(
-            "application_deadline", _("The deadline has passed. Please choose a later date.")
-        )
-    transition(posting, Status.SUBMITTED, allowed=TRANSITIONS, actor=actor, site_id=posting.site_id)
+        raise Problem(_("The deadline has passed. Please choose a later date."))
+    WORKFLOW.take(actor, posting, "submit", site_id=posting.site_id)
     _tell_coordinators(posting)
     db.session.commit()
 
@@ -155,15 +171,13 @@ def _tell_coordinators(posting: Posting) -> None:
 
 def review(actor: User, posting: Posting, target: Status, comment: str = "") -> None:
     """A coordinator publishes, rejects or requests changes (the last two with a comment)."""
-    if not can_review(actor, posting):
-        raise NotAllowed
-    if target in {Status.REJECTED, Status.CHANGES_REQUESTED} and not comment.strip():
-        raise PostingProblem("comment", _("Please write a comment for the employer."))
+    step = REVIEW_STEPS[target]
+    WORKFLOW.check(actor, posting, step)
+    if target in COMMENTED and not comment.strip():
+        raise Problem(_("Please write a comment for the employer."))
     if target == Status.PUBLISHED and not posting.organisation.is_approved:
-        raise PostingProblem("", _("The organisation is not approved, so it cannot publish."))
-    transition(
-        posting, target, allowed=TRANSITIONS, actor=actor, site_id=posting.site_id, reason=comment
-    )
+        raise Problem(_("The organisation is not approved, so it cannot publish."))
+    WORKFLOW.take(actor, posting, step, site_id=posting.site_id, reason=comment)
     posting.review_comment = comment.strip()
     if target == Status.PUBLISHED:
         posting.published_at = posting.published_at or utcnow()
@@ -189,16 +203,8 @@ def review(actor: User, posting: Posting, target: Status, comment: str = "") -> 
 
 
 def close(actor: User | None, posting: Posting, reason: ClosedReason) -> None:
-    if actor is not None and not posting.organisation.is_staff(actor):
-        raise NotAllowed
-    transition(
-        posting,
-        Status.CLOSED,
-        allowed=TRANSITIONS,
-        actor=actor,
-        site_id=posting.site_id,
-        reason=reason.value,
-    )
+    """Close a published posting: by its staff, or (``actor`` None) by the system."""
+    WORKFLOW.take(actor, posting, "close", site_id=posting.site_id, reason=reason.value)
     posting.closed_reason = reason
     # Imported here: applications depend on postings, not the other way round.
     from marketplace.applications.services import expire_open_for
@@ -354,14 +360,12 @@ def submitted_for_review(site_ids: set[int] | None) -> sa.Select:
     )
 
 
-def of_organisations(organisation_ids: list[int]) -> list[Posting]:
-    return list(
-        db.session.scalars(
-            sa.select(Posting)
-            .where(Posting.organisation_id.in_(organisation_ids))
-            .order_by(Posting.created_at.desc())
-            .options(sa.orm.joinedload(Posting.organisation))
-        )
+def of_organisations(organisation_ids: list[int]) -> sa.Select:
+    return (
+        sa.select(Posting)
+        .where(Posting.organisation_id.in_(organisation_ids))
+        .order_by(Posting.created_at.desc(), Posting.id.desc())
+        .options(sa.orm.joinedload(Posting.organisation))
     )
 
 
