@@ -10,6 +10,7 @@ from marketplace.authz import get_or_404, roles_required
 from marketplace.errors import keeps_input_on_csrf_failure
 from marketplace.forms import options
 from marketplace.pagination import paginate
+from marketplace.problems import take_step
 from marketplace.sites.models import Site, TrainingCategory
 from marketplace.sites.services import all_sites
 
@@ -93,22 +94,21 @@ def grant_role(user_id: int):
         return _render_user(person, form, 400)
     role_value, _separator, site_id = form.grant.data.partition(":")
     site = get_or_404(Site, int(site_id)) if site_id else None
-    try:
-        granted = services.grant_role(current_user, person, Role(role_value), site)
-    except services.NotAllowed:
-        abort(403)
-    if granted:
-        flash(
-            _(
-                "%(name)s now has the role %(role)s.",
-                name=person.display_name,
-                role=Role(role_value).label,
-            ),
-            "success",
-        )
-    else:
-        flash(_("%(name)s already has this role.", name=person.display_name), "info")
-    return redirect(url_for("admin.user", user_id=person.id))
+
+    def grant():
+        if services.grant_role(current_user, person, Role(role_value), site):
+            flash(
+                _(
+                    "%(name)s now has the role %(role)s.",
+                    name=person.display_name,
+                    role=Role(role_value).label,
+                ),
+                "success",
+            )
+        else:
+            flash(_("%(name)s already has this role.", name=person.display_name), "info")
+
+    return take_step(grant, success=None, back=url_for("admin.user", user_id=person.id))
 
 
 @bp.post("/users/<int:user_id>/roles/<int:grant_id>/revoke")
@@ -118,20 +118,15 @@ def revoke_role(user_id: int, grant_id: int):
     grant = get_or_404(RoleGrant, grant_id)
     if grant.user_id != person.id:
         abort(404)
-    try:
-        services.revoke_role(current_user, grant)
-    except services.NotAllowed:
-        flash(_("You cannot take away this role."), "warning")
-        return redirect(url_for("admin.user", user_id=person.id))
-    flash(
-        _(
+    return take_step(
+        lambda: services.revoke_role(current_user, grant),
+        success=_(
             "The role %(role)s was taken away from %(name)s.",
             role=grant.role.label,
             name=person.display_name,
         ),
-        "success",
+        back=url_for("admin.user", user_id=person.id),
     )
-    return redirect(url_for("admin.user", user_id=person.id))
 
 
 @bp.route("/users/<int:user_id>/deactivate", methods=["GET", "POST"])
@@ -158,12 +153,11 @@ def deactivate(user_id: int):
 @roles_required(*MANAGERS)
 def reactivate(user_id: int):
     person = _managed_user_or_404(user_id)
-    try:
-        services.reactivate(current_user, person)
-    except services.NotAllowed:
-        abort(403)
-    flash(_("%(name)s can log in again.", name=person.display_name), "success")
-    return redirect(url_for("admin.user", user_id=person.id))
+    return take_step(
+        lambda: services.reactivate(current_user, person),
+        success=_("%(name)s can log in again.", name=person.display_name),
+        back=url_for("admin.user", user_id=person.id),
+    )
 
 
 # Sites ----------------------------------------------------------------------------------------

@@ -8,20 +8,18 @@ coordinators and other super-admins.
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from marketplace.accounts.models import RoleGrant, User
 from marketplace.accounts.roles import Role
 from marketplace.audit import services as audit
 from marketplace.auth import sessions
 from marketplace.extensions import db
+from marketplace.problems import NotAllowed, Problem
 from marketplace.search import like_pattern
 from marketplace.sites.models import Site, SiteHoursPlan, TrainingCategory
 
 COORDINATOR_GRANTABLE = (Role.PARTICIPANT, Role.MENTOR, Role.EMPLOYER_STAFF)
-
-
-class NotAllowed(Exception):
-    """The actor may not make this change."""
 
 
 def is_super_admin(actor: User) -> bool:
@@ -107,7 +105,8 @@ def revoke_role(actor: User, grant: RoleGrant) -> None:
     if not can_manage_user(actor, user) or not may_handle(actor, grant.role, grant.site_id):
         raise NotAllowed
     if grant.role is Role.SUPER_ADMIN and _super_admin_count() <= 1:
-        raise NotAllowed  # the last super-admin cannot be removed, or nobody could manage sites
+        # The last super-admin cannot be removed, or nobody could manage sites.
+        raise Problem(_("You cannot take away this role."))
     audit.record(
         "role.revoked",
         actor=actor,

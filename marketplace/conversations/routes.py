@@ -1,4 +1,4 @@
-from flask import abort, current_app, flash, redirect, request
+from flask import abort, flash, redirect
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -6,7 +6,11 @@ from marketplace.authz import get_or_404, signed_in
 from marketplace.conversations import bp, services
 from marketplace.conversations.forms import MessageForm
 from marketplace.conversations.models import Message
-from marketplace.extensions import limiter
+from marketplace.problems import take_step
+from marketplace.rate_limits import ConfiguredLimit, limited, per_person
+from marketplace.redirects import safe_referrer
+
+MESSAGES = ConfiguredLimit("MESSAGES_PER_USER", per_person)
 
 
 def _thread_or_404(kind: str, subject_id: int) -> services.Thread:
@@ -16,13 +20,9 @@ def _thread_or_404(kind: str, subject_id: int) -> services.Thread:
     return thread
 
 
-def _messages_per_user() -> str:
-    return current_app.config["MESSAGES_PER_USER"]
-
-
 @bp.post("/<kind>/<int:subject_id>")
 @signed_in
-@limiter.limit(_messages_per_user, key_func=lambda: f"messages:{current_user.id}")
+@limited(MESSAGES)
 def post(kind: str, subject_id: int):
     thread = _thread_or_404(kind, subject_id)
     form = MessageForm()
@@ -40,9 +40,10 @@ def post(kind: str, subject_id: int):
 def report(kind: str, subject_id: int, message_id: int):
     thread = _thread_or_404(kind, subject_id)
     message = get_or_404(Message, message_id)
-    try:
-        services.report(current_user, thread, message)
-    except services.NotAllowed:
+    if not services.in_thread(thread, message):
         abort(404)
-    flash(_("Thank you. A coordinator will read the message."), "success")
-    return redirect(request.referrer or thread.link)
+    return take_step(
+        lambda: services.report(current_user, thread, message),
+        success=_("Thank you. A coordinator will read the message."),
+        back=safe_referrer(thread.link),
+    )

@@ -18,12 +18,9 @@ from marketplace.links import path_for
 from marketplace.notifications.services import notify
 from marketplace.organisations.services import coordinators_of, staff_of
 from marketplace.placements.models import Placement
+from marketplace.problems import NotAllowed
 
 MAX_LENGTH = 2000
-
-
-class NotAllowed(Exception):
-    pass
 
 
 @dataclass
@@ -98,17 +95,19 @@ def post(user: User, thread: Thread, body: str) -> Message:
     return message
 
 
-def mark_read(user: User, thread: Thread, up_to: int | None = None) -> None:
-    last = (
-        up_to
-        if up_to is not None
-        else db.session.scalar(
+def _last_message_id(thread: Thread) -> int:
+    return (
+        db.session.scalar(
             sa.select(sa.func.max(Message.id)).where(
                 Message.thread_kind == thread.kind, Message.thread_id == thread.id
             )
         )
         or 0
     )
+
+
+def mark_read(user: User, thread: Thread, up_to: int | None = None) -> None:
+    last = up_to if up_to is not None else _last_message_id(thread)
     record = db.session.scalar(
         sa.select(ThreadRead).where(
             ThreadRead.user_id == user.id,
@@ -149,10 +148,13 @@ def unread_count(user: User, thread: Thread) -> int:
     )
 
 
+def in_thread(thread: Thread, message: Message) -> bool:
+    return message.thread_id == thread.id and message.thread_kind == thread.kind
+
+
 def report(user: User, thread: Thread, message: Message) -> None:
     """Tell the coordinators about an inappropriate message."""
-    in_thread = message.thread_id == thread.id and message.thread_kind == thread.kind
-    if not can_use(user, thread) or not in_thread:
+    if not can_use(user, thread) or not in_thread(thread, message):
         raise NotAllowed
     message.reported_at = message.reported_at or utcnow()
     audit.record(
@@ -176,7 +178,10 @@ def view(user: User, thread: Thread) -> dict:
     """What the thread partial shows; opening it marks the thread read."""
     if not can_use(user, thread):
         return {"thread": None}
-    shown = messages(thread)
-    mark_read(user, thread, shown[-1].id if shown else 0)
+    # Marked read and committed before the messages are loaded: a commit expires what the
+    # session holds, and the page would then reload each message (and its author) one by one.
+    last = _last_message_id(thread)
+    mark_read(user, thread, last)
     db.session.commit()
+    shown = [message for message in messages(thread) if message.id <= last]
     return {"thread": thread, "thread_messages": shown, "message_form": MessageForm()}

@@ -14,6 +14,7 @@ from marketplace.events.models import Event
 from marketplace.forms import options
 from marketplace.organisations.services import is_site_coordinator
 from marketplace.pagination import paginate
+from marketplace.problems import full_page, take_step
 from marketplace.sites.services import all_sites
 
 
@@ -77,14 +78,12 @@ def show(event_id: int):
 @signed_in
 def sign_up(event_id: int):
     event = _visible_or_404(event_id)
-    try:
-        services.sign_up(current_user, event)
-    except services.NotAllowed:
-        abort(403)
-    except services.EventFull:
-        return render_template("events/full.html", event=event), 409
-    flash(_("You are signed up. See you there!"), "success")
-    return redirect(url_for("events.show", event_id=event.id))
+    return take_step(
+        lambda: services.sign_up(current_user, event),
+        success=_("You are signed up. See you there!"),
+        back=url_for("events.show", event_id=event.id),
+        on_full=full_page("events/full.html", event=event),
+    )
 
 
 @bp.post("/<int:event_id>/cancel")
@@ -102,12 +101,11 @@ def attendance(event_id: int):
     event = _visible_or_404(event_id)
     # isdecimal(), not isdigit(): int() refuses "²", which isdigit() accepts.
     present = {int(v) for v in request.form.getlist("present") if v.isdecimal()}
-    try:
-        services.record_attendance(current_user, event, present)
-    except services.NotAllowed:
-        abort(404)
-    flash(_("Attendance is saved."), "success")
-    return redirect(url_for("events.show", event_id=event.id))
+    return take_step(
+        lambda: services.record_attendance(current_user, event, present),
+        success=_("Attendance is saved."),
+        back=url_for("events.show", event_id=event.id),
+    )
 
 
 @bp.get("/<int:event_id>/calendar.ics")

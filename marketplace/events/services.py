@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from marketplace.accounts.models import User
 from marketplace.accounts.roles import Role
@@ -11,16 +12,10 @@ from marketplace.db import utcnow
 from marketplace.events.models import Event, Rsvp
 from marketplace.extensions import db
 from marketplace.organisations.services import is_site_coordinator
+from marketplace.problems import CapacityReached, NotAllowed
+from marketplace.sites.services import home_sites
 
 GUESTS = (Role.PARTICIPANT, Role.MENTOR, Role.EMPLOYER_STAFF)
-
-
-class NotAllowed(Exception):
-    pass
-
-
-class EventFull(Exception):
-    pass
 
 
 def create(actor: User, site_id: int, values: dict) -> Event:
@@ -35,11 +30,13 @@ def create(actor: User, site_id: int, values: dict) -> Event:
 
 
 def may_sign_up(user: User, event: Event) -> bool:
+    """Guests come from the event's own site: someone who takes part there (participant, mentor,
+    employer staff). Working for an organisation of another site does not make one a guest."""
     return event.site_id in {g.site_id for g in user.role_grants if g.role in GUESTS}
 
 
 def sign_up(user: User, event: Event) -> bool:
-    """Take a place; False if already signed up. Raises EventFull when every place is taken:
+    """Take a place; False if already signed up. Raises CapacityReached when every place is taken:
     the conditional UPDATE lets only as many through as there are places."""
     if not may_sign_up(user, event) or event.ends_at < utcnow():
         raise NotAllowed
@@ -54,7 +51,7 @@ def sign_up(user: User, event: Event) -> bool:
     ).rowcount
     if taken != 1:
         db.session.rollback()
-        raise EventFull
+        raise CapacityReached(_("Sorry, every place at this event is taken."))
     db.session.add(Rsvp(event_id=event.id, user_id=user.id))
     try:
         db.session.commit()
@@ -91,10 +88,9 @@ def record_attendance(actor: User, event: Event, present: set[int]) -> None:
 
 
 def upcoming_for(user: User) -> sa.Select:
-    sites = {g.site_id for g in user.role_grants if g.site_id} or {user.site_id}
     query = sa.select(Event).where(Event.ends_at >= utcnow())
     if not user.has_role(Role.SUPER_ADMIN):
-        query = query.where(Event.site_id.in_(sites))
+        query = query.where(Event.site_id.in_(home_sites(user)))
     return query.order_by(Event.starts_at)
 
 

@@ -6,6 +6,7 @@ from marketplace.accounts.roles import Role
 from marketplace.authz import coordinated_sites, get_or_404, roles_required
 from marketplace.errors import keeps_input_on_csrf_failure
 from marketplace.i18n import LANGUAGES
+from marketplace.problems import take_step
 from marketplace.questionnaires import bp, services
 from marketplace.questionnaires.forms import QuestionForm
 from marketplace.questionnaires.models import Question, QuestionKind
@@ -63,9 +64,10 @@ def edit(site_id: int):
 def remove_question(site_id: int, question_id: int):
     site = _site_or_404(site_id)
     question = get_or_404(Question, question_id)
-    try:
-        services.remove_question(current_user, site.id, question)
-    except services.QuestionnaireProblem:
+    if not services.in_current(site.id, question):
         abort(404)
-    flash(_("The question is removed. Answers given before keep their meaning."), "success")
-    return redirect(url_for("questionnaires.edit", site_id=site.id))
+    return take_step(
+        lambda: services.remove_question(current_user, site.id, question),
+        success=_("The question is removed. Answers given before keep their meaning."),
+        back=url_for("questionnaires.edit", site_id=site.id),
+    )

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from marketplace.accounts.models import User
 from marketplace.audit import services as audit
 from marketplace.db import utcnow
 from marketplace.extensions import db
 from marketplace.i18n import LANGUAGES
+from marketplace.problems import Problem
 from marketplace.questionnaires.models import (
     SCALE,
     Answer,
@@ -18,12 +20,6 @@ from marketplace.questionnaires.models import (
     QuestionOption,
     Response,
 )
-
-
-class QuestionnaireProblem(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def current(site_id: int) -> Questionnaire | None:
@@ -71,7 +67,9 @@ def add_questions(actor: User | None, site_id: int, questions) -> Questionnaire:
     version = _new_version(actor, site_id, list(previous.questions) if previous else [])
     for kind, required, texts, options in questions:
         if kind.has_options and len(options) < 2:
-            raise QuestionnaireProblem("options")
+            raise Problem(
+                _("Give at least two answers, and the same number of lines in every language.")
+            )
         question = Question(
             position=len(version.questions),
             kind=kind,
@@ -107,10 +105,16 @@ def add_question(
     return add_questions(actor, site_id, [(kind, required, texts, options)])
 
 
-def remove_question(actor: User, site_id: int, question: Question) -> Questionnaire:
+def in_current(site_id: int, question: Question) -> bool:
+    """Whether the question belongs to the site's current version (only those are removed)."""
     previous = current(site_id)
-    if previous is None or question.questionnaire_id != previous.id:
-        raise QuestionnaireProblem("not current")
+    return previous is not None and question.questionnaire_id == previous.id
+
+
+def remove_question(actor: User, site_id: int, question: Question) -> Questionnaire:
+    if not in_current(site_id, question):
+        raise Problem()
+    previous = current(site_id)
     version = _new_version(actor, site_id, [q for q in previous.questions if q.id != question.id])
     audit.record(
         "questionnaire.changed",

@@ -9,6 +9,7 @@ from marketplace.extensions import db
 from marketplace.forms import options, posted_id
 from marketplace.pagination import paginate
 from marketplace.participants.models import ParticipantProfile
+from marketplace.problems import take_step
 from marketplace.sites.models import Site
 from marketplace.sites.services import all_sites
 from marketplace.training import bp, services
@@ -76,15 +77,11 @@ def enrol(session_id: int):
     if profile is None:
         flash(_("Please choose a participant."), "warning")
         return redirect(url_for("training.show", session_id=session.id))
-    try:
-        services.enrol(current_user, session, profile)
-    except services.NotAllowed:
-        abort(404)
-    except services.SessionFull:
-        flash(_("The session is full: every place is taken."), "warning")
-    else:
-        flash(_("Enrolled."), "success")
-    return redirect(url_for("training.show", session_id=session.id))
+    return take_step(
+        lambda: services.enrol(current_user, session, profile),
+        success=_("Enrolled."),
+        back=url_for("training.show", session_id=session.id),
+    )
 
 
 @bp.post("/<int:session_id>/attendance")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from marketplace.accounts.models import User
 from marketplace.audit import services as audit
@@ -12,17 +13,10 @@ from marketplace.extensions import db
 from marketplace.organisations.services import is_site_coordinator
 from marketplace.participants.models import ParticipantProfile
 from marketplace.participants.models import ProfileStatus as ParticipantStatus
+from marketplace.problems import CapacityReached, NotAllowed
 from marketplace.sites.clock import today_at
 from marketplace.sites.models import Site, TrainingCategory
 from marketplace.training.models import Enrolment, TrainingSession
-
-
-class NotAllowed(Exception):
-    pass
-
-
-class SessionFull(Exception):
-    pass
 
 
 def create(actor: User, site: Site, values: dict) -> TrainingSession:
@@ -39,7 +33,7 @@ def create(actor: User, site: Site, values: dict) -> TrainingSession:
 
 
 def enrol(actor: User, session: TrainingSession, profile: ParticipantProfile) -> bool:
-    """Enrol a participant if a place is free; False if already enrolled. Raises SessionFull."""
+    """Enrol a participant if a place is free; False if already enrolled. Raises CapacityReached."""
     if not is_site_coordinator(actor, session.site_id) or profile.site_id != session.site_id:
         raise NotAllowed
     if any(e.participant_id == profile.id for e in session.enrolments):
@@ -53,7 +47,7 @@ def enrol(actor: User, session: TrainingSession, profile: ParticipantProfile) ->
     ).rowcount
     if taken != 1:
         db.session.rollback()
-        raise SessionFull
+        raise CapacityReached(_("The session is full: every place is taken."))
     db.session.add(Enrolment(session_id=session.id, participant_id=profile.id))
     db.session.commit()
     return True
