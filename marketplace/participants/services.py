@@ -319,15 +319,12 @@ def cv_refusal(content: bytes) -> str | None:
     if verdict == PdfVerdict.NOT_A_PDF:
         return _("This file is not a PDF. Please save your CV as PDF and send it again.")
     if verdict == PdfVerdict.PROTECTED:
-        return _(
-            "This PDF is protected by a password, so nobody could open it. "
-            "Please send a copy without a password."
-        )
+        return _("This PDF is protected by a password. Please send a copy without a password.")
     if verdict == PdfVerdict.ACTIVE_CONTENT:
         return _(
-            "For everyone's safety we only accept plain PDF files, and this one contains "
-            "scripts, actions or attached files. Please save your CV as PDF again (for "
-            "example with Print, then Save as PDF) and send it again."
+            "For safety, we only accept plain PDF files. This file contains scripts, actions "
+            "or attached files. Please save your CV as PDF again (for example with Print, "
+            "then Save as PDF) and send it."
         )
     return None
 
