@@ -94,7 +94,7 @@ FEATURES = (
     "main", "auth", "accounts", "postings", "organisations", "review", "notifications",
     "mentors", "participants", "applications", "placements", "training", "events", "calendars",
     "conversations",
-    "questionnaires", "admin",
+    "questionnaires", "admin", "sites",
     "audit", "mail",
 )  # fmt: skip
 

@@ -32,7 +32,7 @@ from marketplace.questionnaires.models import (
     Response,
 )
 from marketplace.reminders.models import ReminderLog
-from marketplace.sites.models import Site, SiteHoursPlan
+from marketplace.sites.models import Site, SiteHoursPlan, SitePartnership
 from marketplace.training.models import Enrolment, TrainingSession
 from marketplace.workflow.models import StatusChange
 
@@ -70,6 +70,7 @@ __all__ = [
     "Rsvp",
     "Site",
     "SiteHoursPlan",
+    "SitePartnership",
     "StatusChange",
     "ThreadRead",
     "TrainingSession",

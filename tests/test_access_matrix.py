@@ -87,6 +87,9 @@ ACCESS: dict[str, dict[str, frozenset[str]]] = {
     "admin.sites": {"GET": only("super_admin")},
     "admin.new_site": {"GET": only("super_admin"), "POST": only("super_admin")},
     "admin.edit_site": {"GET": only("super_admin"), "POST": only("super_admin")},
+    # Which sites accept each other's applicants: changed by a coordinator of both sites.
+    "sites.partners": {"GET": COORDINATORS},
+    "sites.set_partner": {"POST": SITE_COORDINATION},
     "audit.log": {"GET": COORDINATORS},
     "review.queue": {"GET": COORDINATORS},
     "questionnaires.index": {"GET": COORDINATORS},

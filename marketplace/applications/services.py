@@ -38,6 +38,7 @@ from marketplace.participants.services import eligibility_problem
 from marketplace.placements.models import Placement
 from marketplace.postings.models import Posting, PostingKind
 from marketplace.postings.services import is_open as posting_is_open
+from marketplace.sites.services import can_apply_across
 from marketplace.workflow.services import TransitionNotAllowed, transition
 
 TRANSITIONS: dict[str | None, set[str]] = {
@@ -103,11 +104,14 @@ def is_applicant(user, application: Application) -> bool:
 
 
 def can_view(user, application: Application) -> bool:
+    """The people with a part in it, and the coordinators of both sites when the participant
+    applied across sites: their own coordinator keeps following them."""
     return (
         is_applicant(user, application)
         or is_staff_for(user, application)
         or is_coordinator_for(user, application)
         or is_mentor_for(user, application)
+        or (user.is_authenticated and is_site_coordinator(user, application.participant.site_id))
     )
 
 
@@ -126,6 +130,10 @@ def apply_problem(profile: ParticipantProfile | None, posting: Posting) -> str |
     """Why this person cannot apply to this posting now, or None."""
     if profile is None or profile.status != ParticipantStatus.APPROVED:
         return _("You can apply when a coordinator has approved your profile.")
+    if not can_apply_across(profile.site_id, posting.site_id):
+        return _(
+            "This posting is at another programme site, which does not take applicants from yours."
+        )
     if not posting_is_open(posting):
         return _("This posting does not take applications any more.")
     if db.session.scalar(

@@ -75,6 +75,8 @@ ACTION_LABELS = {
     "participant.certificate_issued": _l("Certificate issued"),
     "site.created": _l("Site added"),
     "site.updated": _l("Site changed"),
+    "site.partnership_started": _l("Sites accept each other's applicants"),
+    "site.partnership_ended": _l("Sites stop accepting each other's applicants"),
 }
 
 

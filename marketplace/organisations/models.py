@@ -11,6 +11,7 @@ from marketplace.accounts.models import User
 from marketplace.db import Base, TimestampMixin, UTCDateTime, string_enum
 from marketplace.search import normalise_for_search
 from marketplace.sites.models import Site
+from marketplace.sites.services import may_act_at
 
 
 class Sector(enum.StrEnum):
@@ -89,13 +90,17 @@ class Organisation(TimestampMixin, Base):
         return next((m for m in self.members if m.user_id == user.id), None)
 
     def is_staff(self, user: User) -> bool:
-        """An approved member (owner or staff) of this organisation."""
+        """An approved member (owner or staff) of this organisation who belongs to its site:
+        a membership from another site gives no access, however it came about."""
         member = self.member(user)
-        return member is not None and member.approved
+        return member is not None and member.approved and may_act_at(user, self.site_id)
 
     def is_owner(self, user: User) -> bool:
-        member = self.member(user)
-        return member is not None and member.approved and member.role == MemberRole.OWNER
+        return self.is_staff(user) and self.member(user).role == MemberRole.OWNER
+
+    def may_post(self, user: User) -> bool:
+        """Only an approved organisation's staff write postings (create, edit, submit)."""
+        return self.is_approved and self.is_staff(user)
 
 
 class OrganisationMember(TimestampMixin, Base):
@@ -116,3 +121,9 @@ class OrganisationMember(TimestampMixin, Base):
 
     organisation: Mapped[Organisation] = relationship(back_populates="members")
     user: Mapped[User] = relationship(lazy="joined")
+
+    @property
+    def at_home(self) -> bool:
+        """Whether the person belongs to the organisation's site, as everyone who works there
+        must."""
+        return may_act_at(self.user, self.organisation.site_id)

@@ -87,3 +87,20 @@ class SiteHoursPlan(Base):
     planned_hours: Mapped[int]
 
     site: Mapped[Site] = relationship(back_populates="hours_plan")
+
+
+class SitePartnership(TimestampMixin, Base):
+    """Two sites that accept each other's participants as applicants. Without a row, people act
+    only within their own site. One row per pair, the lower site id first."""
+
+    __tablename__ = "site_partnership"
+    __table_args__ = (
+        sa.UniqueConstraint("site_id", "partner_site_id"),
+        sa.CheckConstraint("site_id < partner_site_id", name="one_row_per_pair"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(sa.ForeignKey("site.id", ondelete="CASCADE"))
+    partner_site_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("site.id", ondelete="CASCADE"), index=True
+    )
