@@ -12,7 +12,6 @@ from marketplace.mentors import services as mentor_services
 from marketplace.organisations import bp, services
 from marketplace.organisations.forms import JoinSearchForm, OrganisationForm, ReasonForm
 from marketplace.organisations.models import Organisation, OrganisationMember
-from marketplace.organisations.models import OrganisationStatus as Status
 from marketplace.pagination import paginate
 from marketplace.postings import services as postings
 from marketplace.problems import take_step
@@ -193,12 +192,8 @@ def remove_member(organisation_id: int, member_id: int):
     )
 
 
-REVIEW_ACTIONS = {
-    "approve": Status.APPROVED,
-    "reject": Status.REJECTED,
-    "suspend": Status.SUSPENDED,
-    "reinstate": Status.APPROVED,
-}
+# Each action is the workflow step of the same name.
+REVIEW_ACTIONS = {name: name for name in ("approve", "reject", "suspend", "reinstate")}
 
 
 @bp.post("/<int:organisation_id>/review/<action>")

@@ -179,10 +179,12 @@ def update_details(actor: User, organisation: Organisation, values: dict) -> Non
     db.session.commit()
 
 
-def review(actor: User, organisation: Organisation, target: Status, reason: str = "") -> None:
-    """A coordinator of the organisation's site approves, rejects, suspends or reinstates it."""
-    step = step_to(organisation, target)
+def review(actor: User, organisation: Organisation, decision: str, reason: str = "") -> None:
+    """A coordinator of the organisation's site approves, rejects, suspends or reinstates it;
+    ``decision`` names the step, or the status to move to from the current one."""
+    step = decision if decision in WORKFLOW.steps else step_to(organisation, Status(decision))
     WORKFLOW.check(actor, organisation, step)
+    target = WORKFLOW.steps[step].target
     if target in NEEDS_REASON and not reason.strip():
         raise Problem(_("Please write the reason. The employer will see it."))
     _move(organisation, step, actor, reason)
