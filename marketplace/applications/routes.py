@@ -74,8 +74,12 @@ def apply(posting_id: int):
 @roles_required(Role.PARTICIPANT)
 def mine():
     profile = participants.profile_of(current_user)
-    applications = services.of_participant(profile) if profile else []
-    return render_template("applications/mine.html", applications=applications)
+    page = (
+        paginate(services.of_participant(profile), request.args.get("page", 1, type=int))
+        if profile
+        else None
+    )
+    return render_template("applications/mine.html", page=page)
 
 
 @bp.get("/<int:application_id>")
@@ -157,7 +161,7 @@ def for_posting(posting_id: int):
     return render_template(
         "applications/for_posting.html",
         posting=posting,
-        applications=services.for_posting(posting),
+        page=paginate(services.for_posting(posting), request.args.get("page", 1, type=int)),
     )
 
 
@@ -216,10 +220,12 @@ def offer(application_id: int):
 @roles_required(Role.MENTOR)
 def mentoring():
     profile = mentors.profile_of(current_user)
-    return render_template(
-        "applications/mentoring.html",
-        applications=services.for_mentor(profile) if profile else [],
+    page = (
+        paginate(services.for_mentor(profile), request.args.get("page", 1, type=int))
+        if profile
+        else None
     )
+    return render_template("applications/mentoring.html", page=page)
 
 
 @bp.post("/<int:application_id>/mentor/accept")

@@ -514,24 +514,44 @@ def placement_id_for(application: Application) -> int | None:
     )
 
 
-def of_participant(profile: ParticipantProfile) -> list[Application]:
-    return list(
-        db.session.scalars(
-            sa.select(Application)
-            .where(Application.participant_id == profile.id)
-            .order_by(Application.updated_at.desc())
+def of_participant(profile: ParticipantProfile) -> sa.Select:
+    """The participant's applications, most recently changed first, with what the list shows."""
+    return (
+        sa.select(Application)
+        .where(Application.participant_id == profile.id)
+        .order_by(Application.updated_at.desc(), Application.id.desc())
+        .options(sa.orm.joinedload(Application.posting).joinedload(Posting.organisation))
+    )
+
+
+def for_posting(posting: Posting) -> sa.Select:
+    """A posting's applicants, oldest first, each card's profile loaded with the page."""
+    profile = sa.orm.joinedload(Application.participant)
+    return (
+        sa.select(Application)
+        .where(Application.posting_id == posting.id)
+        .order_by(Application.created_at, Application.id)
+        .options(
+            profile.selectinload(ParticipantProfile.languages),
+            profile.selectinload(ParticipantProfile.interests),
+            profile.selectinload(ParticipantProfile.support),
         )
     )
 
 
-def for_posting(posting: Posting) -> list[Application]:
-    return list(
-        db.session.scalars(
-            sa.select(Application)
-            .where(Application.posting_id == posting.id)
-            .order_by(Application.created_at)
-            .options(sa.orm.selectinload(Application.participant))
-        )
+def applicant_counts(postings: list[Posting]) -> dict[int, int]:
+    """How many applied to each of these postings, counted in one grouped query."""
+    rows = db.session.execute(
+        sa.select(Application.posting_id, sa.func.count(Application.id))
+        .where(Application.posting_id.in_([posting.id for posting in postings]))
+        .group_by(Application.posting_id)
+    )
+    return {posting_id: count for posting_id, count in rows}
+
+
+def applicant_count(posting: Posting) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(Application.id)).where(Application.posting_id == posting.id)
     )
 
 
@@ -539,17 +559,18 @@ def waiting_for_approval(site_ids: set[int] | None) -> sa.Select:
     query = sa.select(Application).join(Posting).where(Application.status == Status.ACCEPTED)
     if site_ids is not None:
         query = query.where(Posting.site_id.in_(site_ids))
-    return query.order_by(Application.updated_at, Application.id)
+    return query.order_by(Application.updated_at, Application.id).options(
+        sa.orm.joinedload(Application.posting).joinedload(Posting.organisation)
+    )
 
 
-def for_mentor(profile: MentorProfile) -> list[Application]:
-    return list(
-        db.session.scalars(
-            sa.select(Application)
-            .where(
-                Application.mentor_id == profile.id,
-                Application.status.in_([Status.OFFERED, Status.ACCEPTED]),
-            )
-            .order_by(Application.updated_at.desc())
+def for_mentor(profile: MentorProfile) -> sa.Select:
+    """Applications whose offer names this mentor and is still open, newest change first."""
+    return (
+        sa.select(Application)
+        .where(
+            Application.mentor_id == profile.id,
+            Application.status.in_([Status.OFFERED, Status.ACCEPTED]),
         )
+        .order_by(Application.updated_at.desc(), Application.id.desc())
     )

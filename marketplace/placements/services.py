@@ -212,10 +212,8 @@ def sessions_to_check(site_ids: set[int] | None) -> sa.Select:
     )
     if site_ids is not None:
         query = query.where(Placement.site_id.in_(site_ids))
-    return (
-        query.order_by(MentoringSession.held_on, MentoringSession.id)
-        .options(sa.orm.contains_eager(MentoringSession.placement))
-        .options(sa.orm.contains_eager(MentoringSession.placement))
+    return query.order_by(MentoringSession.held_on, MentoringSession.id).options(
+        sa.orm.contains_eager(MentoringSession.placement)
     )
 
 
