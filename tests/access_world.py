@@ -7,7 +7,7 @@ The access matrix (tests/test_access_matrix.py) requests every route as every vi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import sqlalchemy as sa
 
@@ -31,6 +31,7 @@ from tests.application_helpers import (
     make_world,
     posting_for,
 )
+from tests.clock import site_today
 from tests.conftest import log_in
 from tests.employer_helpers import make_organisation
 from tests.participant_helpers import PDF, make_questionnaire
@@ -61,8 +62,8 @@ def build(app, make_user) -> AccessWorld:
     posting = posting_for(
         app,
         world,
-        start_date=date.today() - timedelta(days=14),
-        end_date=date.today() + timedelta(days=60),
+        start_date=site_today() - timedelta(days=14),
+        end_date=site_today() + timedelta(days=60),
     )
     profile = approved_participant(app, make_user, world.coordinator, email="owner@example.org")
     other_profile = approved_participant(app, make_user, world.coordinator)
@@ -83,7 +84,7 @@ def build(app, make_user) -> AccessWorld:
         applications.shortlist(world.owner, application)
         applications.offer(world.owner, application, world.mentor)
         session = placements.log_session(
-            world.mentor.user, placement, date.today() - timedelta(days=2), 60, "Check-in", ""
+            world.mentor.user, placement, site_today() - timedelta(days=2), 60, "Check-in", ""
         )
         thread = conversations.thread_for("application", application.id)
         message = conversations.post(profile.user, thread, "Hello from the participant")
@@ -92,16 +93,16 @@ def build(app, make_user) -> AccessWorld:
             "starts_at": start, "ends_at": start + timedelta(hours=2), "capacity": 5})  # fmt: skip
         lesson = training.create(world.coordinator, world.coordinator.site, {
             "category": TrainingCategory.LOCAL_LANGUAGE, "title": "Latvian A1",
-            "held_on": date.today() - timedelta(days=1), "starts_at": time(10), "minutes": 90,
+            "held_on": site_today() - timedelta(days=1), "starts_at": time(10), "minutes": 90,
             "trainer": "Inese", "capacity": 5})  # fmt: skip
         questionnaire = make_questionnaire(world.coordinator.site_id)
         window = mentors.add_window(
             world.mentor.user, world.mentor, 3, time(14), time(16),
-            date.today(), date.today() + timedelta(days=90),
+            site_today(), site_today() + timedelta(days=90),
         )  # fmt: skip
         mentors.add_unavailability(
-            world.mentor.user, world.mentor, date.today() + timedelta(days=30),
-            date.today() + timedelta(days=37), "Holiday",
+            world.mentor.user, world.mentor, site_today() + timedelta(days=30),
+            site_today() + timedelta(days=37), "Holiday",
         )  # fmt: skip
         organisations.ask_to_join(newcomer, world.organisation)
         participants.store_cv(profile.user, profile, "cv.pdf", PDF)

@@ -2,7 +2,7 @@
 and approved participants, all made through the services."""
 
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 from marketplace.accounts.roles import Role
 from marketplace.applications import services
@@ -11,6 +11,7 @@ from marketplace.languages import CefrLevel
 from marketplace.mentors import services as mentors
 from marketplace.organisations.models import OrganisationMember
 from marketplace.participants import services as participants
+from tests.clock import site_today
 from tests.employer_helpers import make_organisation, make_posting
 from tests.mentor_helpers import make_mentor
 from tests.participant_helpers import make_participant
@@ -54,8 +55,8 @@ def posting_for(app, world: World, *, kind="mentoring", seats=2, **changes):
         seats=seats,
         languages=[("en", CefrLevel.A2)],
         **{
-            "start_date": date.today() + timedelta(days=20),
-            "end_date": date.today() + timedelta(days=80),
+            "start_date": site_today() + timedelta(days=20),
+            "end_date": site_today() + timedelta(days=80),
             **changes,
         },
     )

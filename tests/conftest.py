@@ -2,6 +2,11 @@
 
 The schema is built once per test session by running the migrations; each test then gets a copy
 of that SQLite file, or, on PostgreSQL (MARKETPLACE_TEST_DATABASE_URL), emptied tables.
+
+With MARKETPLACE_TEST_NOW set to an instant (ISO 8601 with its offset, e.g. 2026-03-28T23:30:00Z)
+the whole session runs from that instant on, the clock ticking: the site's clock, the tests' dates
+and cookie and token ages all follow it. CI uses it to run the date-sensitive tests at hours when a
+site's date differs from UTC's and on a daylight-saving night.
 """
 
 from __future__ import annotations
@@ -17,10 +22,12 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
@@ -42,6 +49,47 @@ TEST_PASSWORD = "correct horse battery"
 # Hashing with scrypt costs ~100 ms; tests use a cheap method (production's is checked apart).
 FAST_HASH = "pbkdf2:sha256:1"
 POSTGRES_URL = os.environ.get("MARKETPLACE_TEST_DATABASE_URL")
+TEST_NOW = os.environ.get("MARKETPLACE_TEST_NOW", "").strip()
+
+
+def instant_from_setting(text: str) -> datetime:
+    """The instant MARKETPLACE_TEST_NOW names; it must carry its offset (a bare wall-clock time
+    would mean a different instant on every machine)."""
+    try:
+        instant = datetime.fromisoformat(text)
+    except ValueError:
+        instant = None
+    if instant is None or instant.utcoffset() is None:
+        raise pytest.UsageError(
+            f"MARKETPLACE_TEST_NOW={text!r} is not an ISO 8601 instant with an offset, "
+            "such as 2026-03-28T23:30:00Z"
+        )
+    return instant.astimezone(UTC)
+
+
+_time_travel: time_machine.travel | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Move the whole session, test modules' import included, to MARKETPLACE_TEST_NOW."""
+    global _time_travel
+    if TEST_NOW and _time_travel is None:
+        _time_travel = time_machine.travel(instant_from_setting(TEST_NOW), tick=True)
+        _time_travel.start()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    global _time_travel
+    if _time_travel is not None:
+        _time_travel.stop()
+        _time_travel = None
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    if TEST_NOW:
+        instant = instant_from_setting(TEST_NOW).isoformat()
+        return f"clock: the session starts at {instant} (MARKETPLACE_TEST_NOW)"
+    return None
 
 
 # The tests run the development configuration explicitly: a server started without
@@ -317,6 +365,8 @@ def live_server_env() -> dict:
 def live_server(app, database_url, live_server_env):
     """Reusable: gunicorn with 3 workers serving this test's database (SQLite file or
     PostgreSQL), for tests of behaviour under concurrent requests."""
+    if TEST_NOW:
+        pytest.skip("the live server runs on the machine's clock, not at MARKETPLACE_TEST_NOW")
     db.session.commit()
     db.engine.dispose()
     port = _free_port()

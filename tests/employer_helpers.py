@@ -1,6 +1,6 @@
 """Factories for organisations and postings, built through the services as people would."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from marketplace.accounts.roles import Role
 from marketplace.languages import CefrLevel
@@ -8,6 +8,7 @@ from marketplace.organisations import services as organisations
 from marketplace.organisations.models import OrganisationStatus, Sector
 from marketplace.postings import services as postings
 from marketplace.postings.models import PostingKind, PostingStatus
+from tests.clock import site_today
 
 
 def organisation_values(**changes) -> dict:
@@ -26,7 +27,7 @@ def organisation_values(**changes) -> dict:
 
 
 def posting_values(**changes) -> dict:
-    start = date.today() + timedelta(days=40)
+    start = site_today() + timedelta(days=40)
     values = {
         "kind": PostingKind.MENTORING,
         "title": "Mentorings recepcijā",
@@ -38,7 +39,7 @@ def posting_values(**changes) -> dict:
         "hours_per_week": 10,
         "seats": 2,
         "work_permit_required": False,
-        "application_deadline": date.today() + timedelta(days=20),
+        "application_deadline": site_today() + timedelta(days=20),
     }
     return {**values, **changes}
 

@@ -1,10 +1,11 @@
 """Building mentors through the services, as people would."""
 
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 from marketplace.languages import CefrLevel
 from marketplace.mentors import services
 from marketplace.mentors.models import Expertise
+from tests.clock import site_today
 
 
 def make_mentor(
@@ -29,7 +30,7 @@ def make_mentor(
             languages=list(languages),
             organisation=organisation,
         )
-        start = date.today() - timedelta(days=7)
+        start = site_today() - timedelta(days=7)
         for weekday, begins, ends in windows:
             services.add_window(
                 user, profile, weekday, begins, ends, start, start + timedelta(days=180)

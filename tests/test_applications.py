@@ -1,6 +1,6 @@
 """The application workflow: every step, the disclosure rule, the rules of applying, capacity."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -21,8 +21,11 @@ from tests.application_helpers import (
     make_world,
     posting_for,
 )
+from tests.clock import site_today
 from tests.conftest import english_client, log_in
 from tests.participant_helpers import PDF
+
+pytestmark = pytest.mark.clock
 
 
 def client_for(app, user, locale="en"):
@@ -248,7 +251,7 @@ def test_a_full_posting_answers_kindly_and_the_database_refuses_overfilling(app,
 
 def test_a_filled_posting_closes_itself(app, make_user, world):
     posting = posting_for(
-        app, world, kind="job", seats=1, application_deadline=date.today() + timedelta(days=10)
+        app, world, kind="job", seats=1, application_deadline=site_today() + timedelta(days=10)
     )
     application = accepted_application(
         app, world, posting, approved_participant(app, make_user, world.coordinator)

@@ -1,6 +1,6 @@
 """Threads, reminders and the participant's journey."""
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -22,7 +22,10 @@ from tests.application_helpers import (
     make_world,
     posting_for,
 )
+from tests.clock import site_today
 from tests.conftest import english_client, log_in
+
+pytestmark = pytest.mark.clock
 
 
 def client_for(app, user, locale="en"):
@@ -95,15 +98,15 @@ def test_reminders_are_sent_once_and_respect_the_opt_out(app, make_user, world):
     posting = posting_for(
         app,
         world,
-        start_date=date.today() - timedelta(days=30),
-        end_date=date.today() + timedelta(days=60),
+        start_date=site_today() - timedelta(days=30),
+        end_date=site_today() + timedelta(days=60),
     )
     profile = approved_participant(app, make_user, world.coordinator)
     application = accepted_application(app, world, posting, profile)
     with app.test_request_context():
         placement = applications.approve(world.coordinator, application)
         placements.log_session(
-            world.mentor.user, placement, date.today() - timedelta(days=20), 60, "First meeting", ""
+            world.mentor.user, placement, site_today() - timedelta(days=20), 60, "First meeting", ""
         )
     world.mentor.user.reminder_emails = False
     world.mentor.user.preferred_locale = "en"  # to read the reminder below
@@ -129,9 +132,9 @@ def test_reminders_are_sent_once_and_respect_the_opt_out(app, make_user, world):
 def test_event_tomorrow_and_permit_reminders(app, make_user, world):
     profile = approved_participant(app, make_user, world.coordinator)
     profile.work_permit = "has_permit"
-    profile.work_permit_expires_on = date.today() + timedelta(days=20)
+    profile.work_permit_expires_on = site_today() + timedelta(days=20)
     site = profile.site
-    tomorrow = datetime.combine(date.today() + timedelta(days=1), time(15), tzinfo=site.zone)
+    tomorrow = datetime.combine(site_today() + timedelta(days=1), time(15), tzinfo=site.zone)
     event = Event(
         site_id=site.id,
         kind="seminar",
@@ -149,6 +152,33 @@ def test_event_tomorrow_and_permit_reminders(app, make_user, world):
         send_due(datetime.now(UTC))
     kinds = set(db.session.scalars(sa.select(ReminderLog.kind)))
     assert {"event_tomorrow", "permit_expiring"} <= kinds
+
+
+def test_reminders_count_days_on_the_sites_calendar(app, make_user, world):
+    """Half an hour after midnight in Riga, UTC's date is still yesterday's: the reminders go by
+    Riga's date. Two weeks without a session are up, and a permit that ran out yesterday is no
+    longer "expiring"."""
+    today = site_today()
+    posting = posting_for(
+        app, world, start_date=today - timedelta(days=30), end_date=today + timedelta(days=60)
+    )
+    profile = approved_participant(app, make_user, world.coordinator)
+    application = accepted_application(app, world, posting, profile)
+    with app.test_request_context():
+        placement = applications.approve(world.coordinator, application)
+        placements.log_session(world.mentor.user, placement, today - timedelta(days=4), 60, "", "")
+    riga_day = today + timedelta(days=10)  # 14 days after that session
+    profile.work_permit = "has_permit"
+    profile.work_permit_expires_on = riga_day - timedelta(days=1)
+    db.session.commit()
+    half_past_midnight = datetime.combine(riga_day, time(0, 30), tzinfo=profile.site.zone)
+    assert half_past_midnight.astimezone(UTC).date() == riga_day - timedelta(days=1)
+
+    with app.test_request_context():
+        send_due(half_past_midnight.astimezone(UTC))
+    kinds = set(db.session.scalars(sa.select(ReminderLog.kind)))
+    assert "mentor_idle" in kinds
+    assert "permit_expiring" not in kinds
 
 
 def test_reminders_command_prints_what_it_sent(runner):
@@ -173,8 +203,8 @@ def test_journey_and_certificate_figures_match_delivery(app, make_user, world):
     posting = posting_for(
         app,
         world,
-        start_date=date.today() - timedelta(days=30),
-        end_date=date.today() + timedelta(days=60),
+        start_date=site_today() - timedelta(days=30),
+        end_date=site_today() + timedelta(days=60),
     )
     profile = approved_participant(
         app, make_user, world.coordinator, display_name="Oksana", preferred_locale="lv"
@@ -184,17 +214,17 @@ def test_journey_and_certificate_figures_match_delivery(app, make_user, world):
         placement = applications.approve(world.coordinator, application)
         for minutes in (90, 60):
             session = placements.log_session(
-                world.mentor.user, placement, date.today() - timedelta(days=3), minutes, "Desk", ""
+                world.mentor.user, placement, site_today() - timedelta(days=3), minutes, "Desk", ""
             )
             placements.answer_session(profile.user, session, True)
         placements.log_session(
-            world.mentor.user, placement, date.today() - timedelta(days=2), 45, "Not confirmed", ""
+            world.mentor.user, placement, site_today() - timedelta(days=2), 45, "Not confirmed", ""
         )
     training = TrainingSession(
         site_id=profile.site_id,
         category="local_language",
         title="A1",
-        held_on=date.today() - timedelta(days=1),
+        held_on=site_today() - timedelta(days=1),
         starts_at=time(10),
         minutes=120,
         trainer="Inese",

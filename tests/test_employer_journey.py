@@ -1,6 +1,6 @@
 """A hotel's way from registration to published postings that visitors find, in two languages."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -11,7 +11,10 @@ from marketplace.extensions import db
 from marketplace.organisations.models import Organisation
 from marketplace.postings.models import Posting
 from marketplace.workflow.models import StatusChange
+from tests.clock import site_today
 from tests.conftest import english_client, log_in
+
+pytestmark = pytest.mark.clock
 
 WORDS = {
     "en": {"found": "2 postings found", "open": "Open for applications"},
@@ -48,7 +51,7 @@ def test_hotel_to_published_postings(app, make_user, locale):
     organisation = db.session.scalar(sa.select(Organisation))
     coordinator.post(f"/organisations/{organisation.id}/review/approve")
 
-    start = (date.today() + timedelta(days=30)).isoformat()
+    start = (site_today() + timedelta(days=30)).isoformat()
     common = {
         "content_locale": "lv",
         "location": "Reimersa iela 1",

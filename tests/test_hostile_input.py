@@ -22,7 +22,7 @@ import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from html import unescape
 from urllib.parse import urljoin, urlsplit
 
@@ -53,6 +53,7 @@ from tests.application_helpers import (
     make_world,
     posting_for,
 )
+from tests.clock import site_today
 from tests.conftest import TEST_PASSWORD, english_client, log_in
 from tests.employer_helpers import make_organisation, make_posting
 from tests.mentor_helpers import make_mentor
@@ -144,7 +145,7 @@ def participant_with_placement(app, make_user, world):
     """Olena: an active placement with a logged session and a message, one application
     waiting, one offer to answer, an open internship to apply to, a calendar link and a
     second device."""
-    today = date.today()
+    today = site_today()
     olena = approved_participant(app, make_user, world.coordinator, display_name="Olena")
     placement_posting = posting_for(
         app, world, start_date=today - timedelta(days=14), end_date=today + timedelta(days=60)
@@ -206,7 +207,7 @@ def things_to_review(app, make_user, world) -> None:
 
 def activities(app, world, olena) -> None:
     """An event and a training session Olena takes part in; a mentor's days away."""
-    today, site = date.today(), world.coordinator.site
+    today, site = site_today(), world.coordinator.site
     starts = datetime.now(UTC) + timedelta(days=7)
     event = {
         "kind": "seminar",
@@ -468,7 +469,7 @@ SHORT_TEXT = [
 TWO_LINES = ['<script>alert("xss-5")</script>\nÜnïcödé ✓ שלום']
 # A date or time that ends something comes after the one that starts it.
 ENDING = re.compile(r"end|until")
-PLAUSIBLE_DATES = [date.today() + timedelta(days=d) for d in (0, 30, -2, 60)]
+PLAUSIBLE_DATES = [site_today() + timedelta(days=d) for d in (0, 30, -2, 60)]
 PLAUSIBLE_TIMES = ["10:00", "09:30", "14:00", "16:00"]
 KNOWN_EMAIL = "marta@example.org"  # the super-admin's: the visitor can log in
 PLAUSIBLE_EMAILS = [KNOWN_EMAIL, "new.person+tag@example.org"]

@@ -11,9 +11,12 @@ from marketplace.extensions import db
 from marketplace.languages import CefrLevel
 from marketplace.mentors import services
 from marketplace.mentors.models import Expertise
+from tests.clock import site_today
 from tests.conftest import english_client, log_in
 from tests.employer_helpers import employer_world
 from tests.mentor_helpers import make_mentor
+
+pytestmark = pytest.mark.clock
 
 
 def names(response) -> set[str]:
@@ -82,14 +85,14 @@ def test_free_capacity_in_a_given_week(app, world):
     db.session.commit()
     assert "Boris" not in names(client.get("/mentors/?free_only=y"))
 
-    next_week = date.today() + timedelta(days=7)
+    next_week = site_today() + timedelta(days=7)
     monday = next_week - timedelta(days=next_week.weekday())
     anna = world["anna"]
     with app.test_request_context():
         services.add_unavailability(anna.user, anna, monday, monday + timedelta(days=6), "")
     found = names(client.get(f"/mentors/?week_of={next_week.isoformat()}"))
     assert "Anna" not in found and "Dace" in found
-    far_future = date.today() + timedelta(days=400)
+    far_future = site_today() + timedelta(days=400)
     assert names(client.get(f"/mentors/?week_of={far_future.isoformat()}")) == set()
 
 

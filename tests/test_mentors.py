@@ -1,6 +1,6 @@
 """Mentor profiles: review, organisation link, availability, time zones and capacity."""
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,9 +12,12 @@ from marketplace.extensions import db
 from marketplace.mentors import services
 from marketplace.mentors.models import AvailabilityWindow, MentorProfile
 from marketplace.workflow.models import StatusChange
+from tests.clock import site_today
 from tests.conftest import english_client, log_in
 from tests.employer_helpers import employer_world
 from tests.mentor_helpers import make_mentor
+
+pytestmark = pytest.mark.clock
 
 RIGA, STOCKHOLM = ZoneInfo("Europe/Riga"), ZoneInfo("Europe/Stockholm")
 PROFILE_FORM = {
@@ -42,7 +45,7 @@ def next_weekday(weekday: int, after: date) -> date:
 
 
 def window_form(weekday=1, start="09:00", end="12:00", first=None, last=None) -> dict:
-    first = first or date.today()
+    first = first or site_today()
     last = last or first + timedelta(days=90)
     return {
         "weekday": str(weekday),
@@ -157,7 +160,7 @@ def test_malformed_windows_are_explained(app, make_user, changes, message):
 def test_holidays_remove_the_windows_of_those_days_from_the_week(app, make_user):
     user = make_user(Role.MENTOR)
     profile = make_mentor(app, user, approve=False)
-    tuesday = next_weekday(1, date.today())
+    tuesday = next_weekday(1, site_today())
     monday = tuesday - timedelta(days=1)
     assert len(services.week_slots(profile, monday, RIGA)) == 1
 
@@ -203,8 +206,10 @@ def test_a_riga_window_keeps_its_local_time_across_daylight_saving(app, make_use
 def test_next_free_time_skips_days_away(app, make_user):
     user = make_user(Role.MENTOR)
     profile = make_mentor(app, user, approve=False)
-    first = next_weekday(1, date.today())
-    now = datetime.combine(date.today(), time(0), tzinfo=UTC)
+    # Midnight at the site; the first Tuesday from then on (today, if it is a Tuesday).
+    today = site_today()
+    now = datetime.combine(today, time(0), tzinfo=RIGA)
+    first = today + timedelta(days=(1 - today.weekday()) % 7)
     assert services.next_slot(profile, RIGA, now=now).day == first
     with app.test_request_context():
         services.add_unavailability(user, profile, first, first, "")
@@ -273,7 +278,7 @@ def test_mentor_journey_from_profile_to_being_found(app, make_user):
 
     mentor.post("/mentors/me/windows", data=window_form(weekday=1))
     mentor.post("/mentors/me/windows", data=window_form(weekday=3, start="14:00", end="17:00"))
-    holiday = next_weekday(1, date.today()) + timedelta(days=14)
+    holiday = next_weekday(1, site_today()) + timedelta(days=14)
     mentor.post(
         "/mentors/me/away",
         data={"starts_on": holiday.isoformat(), "ends_on": holiday.isoformat(), "note": ""},

@@ -1,7 +1,7 @@
 """Participants: the age rule, profile, consent, CV, questionnaire, review and who sees what."""
 
 import io
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -14,8 +14,11 @@ from marketplace.participants.models import ParticipantProfile
 from marketplace.questionnaires import services as questionnaires
 from marketplace.questionnaires.models import Response
 from marketplace.sites.clock import today_at
+from tests.clock import site_today
 from tests.conftest import english_client, log_in
 from tests.participant_helpers import PDF, make_participant, make_questionnaire, profile_form
+
+pytestmark = pytest.mark.clock
 
 
 def client_for(app, user, locale="en"):
@@ -58,7 +61,7 @@ def test_age_bounds_are_site_settings(make_site):
 
 def test_too_young_person_is_told_kindly_and_nothing_is_saved(app, make_user):
     client = client_for(app, make_user(Role.PARTICIPANT))
-    young = date.today().replace(year=date.today().year - 16).isoformat()
+    young = (site_today() - timedelta(days=16 * 365)).isoformat()  # about sixteen
     page = client.post("/participants/me/profile", data=profile_form(date_of_birth=young))
     assert "The programme is for people aged 18 to 30" in page.get_data(as_text=True)
     assert "College of cooking, Kharkiv" in page.get_data(as_text=True)  # input kept

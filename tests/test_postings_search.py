@@ -14,8 +14,11 @@ from marketplace.organisations import services as organisation_services
 from marketplace.postings import services
 from marketplace.postings.models import Posting
 from marketplace.sites.models import Site
+from tests.clock import site_today
 from tests.conftest import POSTGRES_URL, english_client
 from tests.employer_helpers import employer_world, make_organisation, make_posting
+
+pytestmark = pytest.mark.clock
 
 
 @pytest.fixture
@@ -32,7 +35,7 @@ def world(app, make_user):
         city="Linköping",
     )
     lkp_coordinator = make_user(Role.COORDINATOR, site="linkoping")
-    soon = date.today() + timedelta(days=10)
+    soon = site_today() + timedelta(days=10)
     postings = {
         "reception": make_posting(
             app,
@@ -67,7 +70,7 @@ def world(app, make_user):
             hours_per_week=30,
             description="Köket.",
             languages=[("sv", CefrLevel.A2)],
-            start_date=date.today() + timedelta(days=90),
+            start_date=site_today() + timedelta(days=90),
         ),
         "draft": make_posting(
             app,
@@ -109,7 +112,7 @@ def test_filters(client, world):
     assert titles(client.get("/postings/?language=ru")) == ["Повар в ресторан"]
     assert titles(client.get("/postings/?content_language=sv")) == ["Praktik i köket"]
     assert titles(client.get("/postings/?city=Linköping")) == ["Praktik i köket"]
-    later = (date.today() + timedelta(days=60)).isoformat()
+    later = (site_today() + timedelta(days=60)).isoformat()
     assert titles(client.get(f"/postings/?start_from={later}")) == ["Praktik i köket"]
     assert "Praktik i köket" not in titles(client.get(f"/postings/?start_to={later}"))
     assert titles(client.get("/postings/?hours_min=35")) == ["Повар в ресторан"]
@@ -122,7 +125,7 @@ def test_sorting_by_deadline_puts_the_soonest_first(client, world):
 
 def test_open_for_applications_uses_the_deadline_at_the_posting_site(app, client, world):
     cook = world["cook"]
-    cook.application_deadline = date.today() - timedelta(days=1)
+    cook.application_deadline = site_today() - timedelta(days=1)
     db.session.commit()
     assert "Повар в ресторан" not in titles(client.get("/postings/?open_only=y"))
     assert "Повар в ресторан" in titles(client.get("/postings/"))  # still published until closed

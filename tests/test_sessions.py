@@ -12,6 +12,8 @@ from marketplace.auth import sessions
 from marketplace.extensions import db
 from tests.conftest import TEST_PASSWORD, english_client, log_in
 
+pytestmark = pytest.mark.clock
+
 PHONE = (
     "Mozilla/5.0 (Linux; Android 14; SM-A536B) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/124.0.0.0 Mobile Safari/537.36"

@@ -1,8 +1,9 @@
 """Group training against the plan, events within capacity, and calendars."""
 
 import threading
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
+import pytest
 import sqlalchemy as sa
 from icalendar import Calendar
 
@@ -14,7 +15,10 @@ from marketplace.sites.models import SiteHoursPlan, TrainingCategory
 from marketplace.training import services as training
 from marketplace.training.models import TrainingSession
 from tests.application_helpers import approved_participant
+from tests.clock import site_today
 from tests.conftest import english_client, log_in
+
+pytestmark = pytest.mark.clock
 
 
 def client_for(app, user):
@@ -25,7 +29,7 @@ def client_for(app, user):
 
 def training_form(site_id, **changes) -> dict:
     data = {"site": str(site_id), "category": "local_language", "title": "Latvian A1",
-            "held_on": (date.today() - timedelta(days=1)).isoformat(), "starts_at": "10:00",
+            "held_on": (site_today() - timedelta(days=1)).isoformat(), "starts_at": "10:00",
             "minutes": "90", "trainer": "Inese", "capacity": "2"}  # fmt: skip
     return {**data, **changes}
 
@@ -40,7 +44,7 @@ def test_training_hours_are_counted_against_the_plan(app, make_user, make_site):
     coordinator.post("/training/", data=training_form(riga.id, minutes="60"))
     coordinator.post(
         "/training/",
-        data=training_form(riga.id, held_on=(date.today() + timedelta(days=5)).isoformat()),
+        data=training_form(riga.id, held_on=(site_today() + timedelta(days=5)).isoformat()),
     )  # not held yet
     first = db.session.scalar(sa.select(TrainingSession).order_by(TrainingSession.id))
     anna = approved_participant(app, make_user, coordinator_user, display_name="Anna")
@@ -87,7 +91,7 @@ def make_event(app, coordinator, capacity=2) -> Event:
 
 def test_coordinator_publishes_an_event_in_site_time(app, make_user):
     coordinator = client_for(app, make_user(Role.COORDINATOR))
-    day = date.today() + timedelta(days=10)
+    day = site_today() + timedelta(days=10)
     coordinator.post("/events/new", data={
         "site": "1", "kind": "seminar", "title": "Working in Latvia", "venue": "Riga, Elizabetes 2",
         "day": day.isoformat(), "starts": "14:00", "ends": "16:00", "capacity": "30"})  # fmt: skip

@@ -46,10 +46,8 @@ def _mentor_idle(now: datetime) -> Iterator[Due]:
     )
     for placement in placements:
         last = max([s.held_on for s in placement.sessions], default=placement.start_date)
-        if (
-            now.date() - last >= MENTOR_IDLE.days * timedelta(days=1)
-            and placement.start_date <= now.date()
-        ):
+        today = today_at(placement.posting.site, now)  # session dates are the site's dates
+        if today - last >= MENTOR_IDLE and placement.start_date <= today:
             yield (
                 placement.mentor.user,
                 "mentor_idle",
@@ -145,12 +143,16 @@ def _permit_expiring(now: datetime) -> Iterator[Due]:
     profiles = db.session.scalars(
         sa.select(ParticipantProfile).where(
             ParticipantProfile.work_permit == WorkPermit.HAS_PERMIT,
+            # A day's margin either way: each site's own date is checked below.
             ParticipantProfile.work_permit_expires_on.between(
-                now.date(), (now + PERMIT_WARNING).date()
+                now.date() - timedelta(days=1), (now + PERMIT_WARNING).date() + timedelta(days=1)
             ),
         )
     )
     for profile in profiles:
+        today = today_at(profile.site, now)
+        if not today <= profile.work_permit_expires_on <= today + PERMIT_WARNING:
+            continue
         yield (
             profile.user,
             "permit_expiring",

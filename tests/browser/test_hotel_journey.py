@@ -7,12 +7,13 @@ sideways, axe finds no serious or critical problem, no console errors, and a scr
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from marketplace.accounts.roles import Role
 from tests.browser.conftest import PHONE, click_form, settle, sweep
+from tests.clock import site_today
 from tests.conftest import TEST_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -50,7 +51,7 @@ def test_hotel_posts_a_mentoring_slot_that_visitors_find(make_user, visit, local
     page.fill("#description", "Mācieties darbu viesnīcas recepcijā kopā ar pieredzējušu kolēģi.")
     page.select_option("#content_locale", "lv")
     page.fill("#location", "Reimersa iela 1")
-    page.fill("#start_date", (date.today() + timedelta(days=30)).isoformat())
+    page.fill("#start_date", (site_today() + timedelta(days=30)).isoformat())
     page.fill("#hours_per_week", "8")
     page.fill("#seats", "2")
     page.select_option("#languages-0-language", "lv")

@@ -5,7 +5,7 @@ an event and the coordinator sees the hours. Every page is swept as in the hotel
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -16,13 +16,14 @@ from marketplace.extensions import db
 from marketplace.placements.models import Placement
 from tests.application_helpers import approved_participant, make_world, posting_for
 from tests.browser.conftest import PHONE, click_form, settle, sweep
+from tests.clock import site_today
 from tests.conftest import TEST_PASSWORD
 
 pytestmark = pytest.mark.browser
 
 
 def log_session(page, days_ago: int, minutes: str, topic: str):
-    page.fill("#held_on", (date.today() - timedelta(days=days_ago)).isoformat())
+    page.fill("#held_on", (site_today() - timedelta(days=days_ago)).isoformat())
     page.fill("#minutes", minutes)
     page.fill("#topic", topic)
     click_form(page, "/sessions")
@@ -35,8 +36,8 @@ def test_offer_with_a_mentor_to_confirmed_hours(app, make_user, visit):
         app,
         world,
         title="Mentorings recepcijā",
-        start_date=date.today() - timedelta(days=14),
-        end_date=date.today() + timedelta(days=60),
+        start_date=site_today() - timedelta(days=14),
+        end_date=site_today() + timedelta(days=60),
     )
     profile = approved_participant(
         app, make_user, world.coordinator, email="olena@example.org", preferred_locale="uk"

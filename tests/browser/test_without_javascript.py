@@ -5,7 +5,7 @@ mentor logs hours and the participant confirms them. Every step is a plain link 
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -14,6 +14,7 @@ from marketplace.extensions import db
 from marketplace.placements.models import Placement
 from tests.application_helpers import approved_participant, make_world, posting_for
 from tests.browser.conftest import PHONE, click_form, settle
+from tests.clock import site_today
 from tests.conftest import TEST_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -25,8 +26,8 @@ def test_browse_apply_accept_and_log_hours_without_javascript(app, make_user, vi
         app,
         world,
         title="Mentoring at the front desk",
-        start_date=date.today() - timedelta(days=7),
-        end_date=date.today() + timedelta(days=60),
+        start_date=site_today() - timedelta(days=7),
+        end_date=site_today() + timedelta(days=60),
     )
     approved_participant(app, make_user, world.coordinator, email="amina@example.org")
     posting_id, mentor_id = posting.id, world.mentor.id
@@ -66,7 +67,7 @@ def test_browse_apply_accept_and_log_hours_without_javascript(app, make_user, vi
 
     placement_path = settle(f"/placements/{db.session.scalar(sa.select(Placement.id))}")
     page = mentor.go(placement_path)
-    page.fill("#held_on", (date.today() - timedelta(days=2)).isoformat())
+    page.fill("#held_on", (site_today() - timedelta(days=2)).isoformat())
     page.fill("#minutes", "120")
     page.fill("#topic", "Checking guests in")
     click_form(page, "/sessions")
