@@ -13,9 +13,10 @@ from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from marketplace import csrf as csrf_check
 from marketplace.auth import sessions
 from marketplace.auth.forms import LogoutForm
-from marketplace.authz import enforce_access
+from marketplace.authz import guard_request
 from marketplace.cli import register_cli
 from marketplace.config import load_config
 from marketplace.db import configure_sqlite_engine
@@ -106,7 +107,8 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    app.before_request(enforce_access)
+    app.before_request(guard_request)
+    csrf_check.register(app)
     register_security_headers(app)
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.globals.update(

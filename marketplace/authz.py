@@ -1,8 +1,10 @@
 """Who may use which view, declared on every view and enforced in one place.
 
 Each view states its audience with ``@public``, ``@signed_in`` or ``@roles_required(...)``.
-``enforce_access`` runs before every request and refuses any endpoint that declares nothing, so a
-forgotten declaration fails closed; a test walks the URL map so it also fails loudly.
+``guard_request`` runs before every request and decides, in this order: access (refusing any
+endpoint that declares nothing, so a forgotten declaration fails closed; a test walks the URL map
+so it also fails loudly), then the CSRF token (marketplace/csrf.py), then the view's rate limits
+(marketplace/rate_limits.py). A refused or limited request never reaches a view.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 from flask import Flask, abort, current_app, request
 from flask_login import current_user
 
+from marketplace import csrf, rate_limits
 from marketplace.accounts.roles import Role
 from marketplace.extensions import db, login_manager
 
@@ -81,6 +84,22 @@ def enforce_access():
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     abort(403)
+
+
+def guard_request():
+    """The one before-request hook: access first, then the CSRF token, then rate limits."""
+    refusal = enforce_access()
+    if refusal is not None or request.endpoint in (None, *EXEMPT_ENDPOINTS):
+        return refusal
+    view = current_app.view_functions[request.endpoint]
+    if not csrf.token_is_valid():
+        # Counts nothing, but a limit already used up answers before the view runs.
+        if rate_limits.used_up(view):
+            abort(429)
+        return None
+    if not rate_limits.take(view):
+        abort(429)
+    return None
 
 
 def coordinated_sites(user) -> set[int] | None:

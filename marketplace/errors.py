@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Flask, current_app, g, make_response, render_template, request
+from flask import Flask, current_app, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from marketplace.extensions import db
+from marketplace.problems import NotAllowed
 
 ERROR_TEXTS = {
     400: (_l("Something in the request was not right"), _l("Please go back and try again.")),
@@ -34,10 +35,9 @@ ERROR_TEXTS = {
 
 
 def keeps_input_on_csrf_failure(view):
-    """Mark a form view that can safely re-render itself when its CSRF token is missing or stale.
-
-    Its form validation rejects the stale token again, so nothing is saved; the person sees their
-    input with a kind message instead of losing a long form.
+    """Mark a form view whose page, shown again when its CSRF token is missing or stale, is the
+    answer (marketplace/csrf.py): its form validation rejects the token again, so nothing is
+    saved, and the person sees their input with a kind message instead of losing a long form.
     """
     view.keeps_input_on_csrf_failure = True
     return view
@@ -61,7 +61,7 @@ def _without_row_values(error: Exception) -> Exception:
     return summary.with_traceback(error.__traceback__)
 
 
-def _render_error(code: int):
+def render_error(code: int):
     title, explanation = ERROR_TEXTS.get(code, ERROR_TEXTS[500])
     return (
         render_template("errors/error.html", code=code, title=title, explanation=explanation),
@@ -72,23 +72,24 @@ def _render_error(code: int):
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_failed(_error):
-        view = current_app.view_functions.get(request.endpoint or "")
-        if getattr(view, "keeps_input_on_csrf_failure", False):
-            g.csrf_failed = True
-            # The view may answer with its own status already; the answer here is always 400.
-            response = make_response(view(**(request.view_args or {})))
-            response.status_code = 400
-            return response
-        return _render_error(400)
+        # Raised when a request without a valid token tried to write (marketplace/csrf.py).
+        db.session.rollback()
+        return render_error(400)
+
+    @app.errorhandler(NotAllowed)
+    def not_allowed(_error):
+        # A step refused in a view that does not answer it itself (take_step does): 403 too.
+        db.session.rollback()
+        return render_error(403)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
-        return _render_error(error.code if error.code in ERROR_TEXTS else 400)
+        return render_error(error.code if error.code in ERROR_TEXTS else 400)
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         db.session.rollback()
         current_app.logger.error("Unhandled error", exc_info=_without_row_values(error))
-        return _render_error(500)
+        return render_error(500)

@@ -1,11 +1,13 @@
 """Logging in and out, with every attempt audited."""
 
+import pytest
 import sqlalchemy as sa
 
 from marketplace.accounts.roles import Role
 from marketplace.audit.models import AuditEntry
 from marketplace.extensions import db
-from tests.conftest import TEST_PASSWORD
+from tests.access_world import build
+from tests.conftest import TEST_PASSWORD, english_client, log_in
 
 
 def audit_actions() -> list[str]:
@@ -94,3 +96,41 @@ def test_demo_accounts_log_in_for_every_role(app, client, runner):
         client.post("/logout")
         roles_seen.update(roles)
     assert roles_seen == set(Role)
+
+
+# Redirects to an address the request supplies stay on this site ------------------------------
+
+ELSEWHERE = [
+    "https://evil.example/phish",
+    "//evil.example/phish",
+    "http://localhost.evil.example/",
+    "https:/\\evil.example",
+    "javascript:alert(1)",
+]
+
+
+def test_reporting_a_message_returns_only_to_a_page_of_this_site(app, make_user):
+    world = build(app, make_user)
+    client = english_client(app)
+    log_in(client, world.people["participant"])
+    application_id = world.ids["application_id"]
+    path = f"/messages/application/{application_id}/{world.ids['message_id']}/report"
+
+    for referrer in ELSEWHERE:
+        location = client.post(path, headers={"Referer": referrer}).headers["Location"]
+        assert location == f"/applications/{application_id}#messages", referrer
+
+    page = f"http://localhost/applications/{application_id}?tab=messages"
+    location = client.post(path, headers={"Referer": page}).headers["Location"]
+    assert location == f"/applications/{application_id}?tab=messages"
+
+
+@pytest.mark.parametrize("target", ELSEWHERE)
+def test_login_never_continues_to_another_site(client, make_user, target):
+    make_user(email="jana@example.org")
+    response = client.post(
+        "/login",
+        query_string={"next": target},
+        data={"email": "jana@example.org", "password": TEST_PASSWORD},
+    )
+    assert response.headers["Location"] == "/dashboard"

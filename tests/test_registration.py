@@ -1,11 +1,14 @@
 """Registering, confirming the e-mail address and the privacy consent."""
 
+import hashlib
+
 import sqlalchemy as sa
 
 from marketplace.accounts.models import ConsentRecord, User
 from marketplace.accounts.roles import Role
 from marketplace.audit.models import AuditEntry
 from marketplace.auth.services import PRIVACY_NOTICE_VERSION
+from marketplace.config import load_config
 from marketplace.extensions import db
 from tests.mail_helpers import inbox, link_in
 
@@ -122,3 +125,29 @@ def test_privacy_notice_is_public_and_translated(client):
     page = client.get("/privacy", headers={"Accept-Language": "lv"}).get_data(as_text=True)
     assert "Privātuma" in page or "privātum" in page.lower()
     assert PRIVACY_NOTICE_VERSION in page
+
+
+def test_registering_a_known_address_costs_the_same_hashing_as_a_new_one(
+    app, client, make_site, make_user, monkeypatch
+):
+    """No enumeration by timing: with the production hash method, registering an address that
+    already has an account computes as many password hashes as registering a new one."""
+    app.config["PASSWORD_HASH_METHOD"] = load_config(app.instance_path)["PASSWORD_HASH_METHOD"]
+    assert app.config["PASSWORD_HASH_METHOD"].startswith("scrypt")
+    riga = make_site("riga")
+    make_user(email="known@example.org")
+    hashes = []
+    real_scrypt = hashlib.scrypt
+
+    def counted_scrypt(*args, **kwargs):
+        hashes.append(1)
+        return real_scrypt(*args, **kwargs)
+
+    monkeypatch.setattr(hashlib, "scrypt", counted_scrypt)
+    answers = {}
+    for email in ("new@example.org", "known@example.org"):
+        hashes.clear()
+        response = client.post("/register", data=registration(riga.id, email=email))
+        answers[email] = (response.status_code, response.headers["Location"], len(hashes))
+    assert answers["new@example.org"] == answers["known@example.org"]
+    assert answers["known@example.org"][2] >= 1

@@ -1,4 +1,4 @@
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -14,15 +14,14 @@ from marketplace.auth.forms import (
 )
 from marketplace.authz import public, signed_in
 from marketplace.errors import keeps_input_on_csrf_failure
-from marketplace.extensions import limiter
 from marketplace.forms import options
 from marketplace.i18n import SESSION_KEY
+from marketplace.rate_limits import ConfiguredLimit, limited, per_address
 from marketplace.redirects import safe_next
 from marketplace.sites.services import all_sites
 
-
-def _config_limit(name: str):
-    return lambda: current_app.config[name]
+REGISTRATIONS = ConfiguredLimit("REGISTRATIONS_PER_IP", per_address)
+RESET_REQUESTS = ConfiguredLimit("PASSWORD_RESET_REQUESTS_PER_IP", per_address)
 
 
 def _fresh_session_for_login() -> None:
@@ -36,6 +35,7 @@ def _fresh_session_for_login() -> None:
 @bp.route("/login", methods=["GET", "POST"])
 @public
 @keeps_input_on_csrf_failure
+@limited(attempts.FAILED_LOGINS)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
@@ -78,7 +78,7 @@ def logout():
 @bp.route("/register", methods=["GET", "POST"])
 @public
 @keeps_input_on_csrf_failure
-@limiter.limit(_config_limit("REGISTRATIONS_PER_IP"), methods=["POST"])
+@limited(REGISTRATIONS)
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
@@ -129,7 +129,7 @@ def confirm_email(token: str):
 @bp.route("/confirm/resend", methods=["GET", "POST"])
 @public
 @keeps_input_on_csrf_failure
-@limiter.limit(_config_limit("REGISTRATIONS_PER_IP"), methods=["POST"])
+@limited(REGISTRATIONS)
 def resend_confirmation():
     form = ResendConfirmationForm()
     if form.validate_on_submit():
@@ -147,7 +147,7 @@ def _link_problem(error: tokens.InvalidLink) -> str:
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @public
 @keeps_input_on_csrf_failure
-@limiter.limit(_config_limit("PASSWORD_RESET_REQUESTS_PER_IP"), methods=["POST"])
+@limited(RESET_REQUESTS)
 def forgot_password():
     form = PasswordResetRequestForm()
     if form.validate_on_submit():
