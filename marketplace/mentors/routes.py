@@ -291,7 +291,7 @@ REVIEW_ACTIONS = {
 def review(profile_id: int, action: str):
     profile = _visible_or_404(profile_id)
     back = url_for("mentors.show", profile_id=profile.id)
-    return decide(services.review, profile, REVIEW_ACTIONS, action, back=back)
+    return decide(services.WORKFLOW, services.review, profile, REVIEW_ACTIONS, action, back=back)
 
 
 @bp.post("/<int:profile_id>/confirm-organisation")

@@ -202,6 +202,7 @@ def review(organisation_id: int, action: str):
     organisation = _workspace_or_404(organisation_id)
     back = url_for("organisations.manage", organisation_id=organisation.id)
     return decide(
+        services.WORKFLOW,
         services.review,
         organisation,
         REVIEW_ACTIONS,

@@ -297,7 +297,7 @@ REVIEW_ACTIONS = {
 def review(profile_id: int, action: str):
     profile = _visible_or_404(profile_id)
     back = url_for("participants.show", profile_id=profile.id)
-    return decide(services.review, profile, REVIEW_ACTIONS, action, back=back)
+    return decide(services.WORKFLOW, services.review, profile, REVIEW_ACTIONS, action, back=back)
 
 
 # The journey and the certificate --------------------------------------------------------------

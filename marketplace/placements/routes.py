@@ -68,6 +68,8 @@ def _done(placement: Placement, message: str):
 @roles_required(Role.MENTOR)
 def log_session(placement_id: int):
     placement = _visible_or_404(placement_id)
+    if not services.WORKFLOW.is_theirs(current_user, placement, "log_session"):
+        abort(403)  # before reading the form, so others learn nothing from its messages
     form = SessionForm()
     if form.validate_on_submit():
         try:
@@ -109,6 +111,8 @@ def confirm_session(session_id: int):
 @signed_in
 def dispute_session(session_id: int):
     session = _session_or_404(session_id)
+    if not services.SESSION_WORKFLOW.is_theirs(current_user, session, "dispute"):
+        abort(403)  # before reading the form, so others learn nothing from its messages
     form = DisputeForm()
     if not form.validate_on_submit():  # too long, or a character not allowed
         for error in form.note.errors:
@@ -133,6 +137,9 @@ def end(placement_id: int, how: str):
     placement = _visible_or_404(placement_id)
     if how not in {"completed", "early"}:
         abort(404)
+    step = "complete" if how == "completed" else "end_early"
+    if not services.WORKFLOW.is_theirs(current_user, placement, step):
+        abort(403)  # before reading the form, so others learn nothing from its messages
     form = EndForm()
     if not form.validate_on_submit():  # too long, or a character not allowed
         for error in form.reason.errors:

@@ -248,4 +248,4 @@ REVIEW_ACTIONS = {
 def review(posting_id: int, action: str):
     posting = _visible_or_404(posting_id)
     back = url_for("postings.show", posting_id=posting.id)
-    return decide(services.review, posting, REVIEW_ACTIONS, action, back=back)
+    return decide(services.WORKFLOW, services.review, posting, REVIEW_ACTIONS, action, back=back)

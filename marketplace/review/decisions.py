@@ -16,9 +16,11 @@ from flask_wtf import FlaskForm
 
 from marketplace.postings.forms import CommentForm
 from marketplace.problems import take_step
+from marketplace.workflow.services import Workflow
 
 
 def decide(
+    workflow: Workflow,
     review: Callable[..., object],
     obj,
     actions: Mapping[str, str],
@@ -28,10 +30,15 @@ def decide(
     form: FlaskForm | None = None,
     field: str = "comment",
 ):
-    """Take the review step ``action`` names (a key of ``actions``, which maps it to the target
-    status) on ``obj`` with the posted comment, then return to ``back``."""
+    """Take the review step ``action`` names (a key of ``actions``, which maps it to the step or
+    its target status) on ``obj`` with the posted comment, then return to ``back``. A person
+    whose step it is not is refused before the form is read."""
     if action not in actions:
         abort(404)
+    wanted = actions[action]
+    steps = [s.name for s in workflow.steps.values() if wanted in (s.name, s.target)]
+    if not any(workflow.is_theirs(current_user, obj, name) for name in steps):
+        abort(403)
     form = form or CommentForm()
     if not form.validate_on_submit():  # too long, or a character not allowed
         for error in form[field].errors:
