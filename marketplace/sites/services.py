@@ -18,11 +18,8 @@ import sqlalchemy as sa
 from marketplace.accounts.roles import Role
 from marketplace.audit import services as audit
 from marketplace.extensions import db
+from marketplace.problems import NotAllowed
 from marketplace.sites.models import Site, SitePartnership
-
-
-class NotAllowed(Exception):
-    pass
 
 
 def all_sites() -> list[Site]:
