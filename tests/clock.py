@@ -1,7 +1,7 @@
 """Dates as the site counts them, for tests.
 
-A test never takes today from the machine (``date.today()``): between 21:00 and 24:00 UTC Riga is
-already in tomorrow, and a test that mixes the machine's date with the site's fails at that hour.
+A test never takes today from the machine's date: between 21:00 and 24:00 UTC Riga is already in
+tomorrow, and a test that mixes the machine's date with the site's fails at that hour.
 ``site_today()`` is the date on the site's own clock, which the app uses for deadlines, ages,
 sessions and reminders; under MARKETPLACE_TEST_NOW it follows the travelled clock.
 """

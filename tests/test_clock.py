@@ -1,6 +1,7 @@
 """The suite can be run at any instant: MARKETPLACE_TEST_NOW moves the whole session there."""
 
 import os
+import re
 import subprocess
 import sys
 from datetime import UTC, date, datetime, timedelta
@@ -28,7 +29,7 @@ def test_the_site_clock_follows_the_instant_given(make_site):
     assert today_at(riga) == site_today() == now.astimezone(riga.zone).date()
     assert today_at(linkoping) == now.astimezone(linkoping.zone).date()
     if TEST_NOW == LATE_EVENING:
-        assert (date.today(), today_at(riga)) == (date(2026, 3, 28), date(2026, 3, 29))
+        assert (now.date(), today_at(riga)) == (date(2026, 3, 28), date(2026, 3, 29))
         # The app counts ages on the site's date: 18 today in Riga, though not yet in UTC.
         assert participants.eligibility_problem(date(2008, 3, 29), riga) is None
         assert participants.eligibility_problem(date(2008, 3, 30), riga) is not None
@@ -39,7 +40,7 @@ def test_the_whole_session_can_be_moved_to_a_late_evening():
     tomorrow's, and checks that it ran there and passed."""
     if TEST_NOW == LATE_EVENING:
         pytest.skip("this session already runs at that instant")
-    environment = {**os.environ, "MARKETPLACE_TEST_NOW": LATE_EVENING, "TZ": "UTC"}
+    environment = {**os.environ, "MARKETPLACE_TEST_NOW": LATE_EVENING}
     environment.pop("MARKETPLACE_TEST_DATABASE_URL", None)  # its own SQLite file, not ours
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--no-header", "-rA",
@@ -48,6 +49,26 @@ def test_the_whole_session_can_be_moved_to_a_late_evening():
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     assert "PASSED" in result.stdout and "1 passed" in result.stdout
+
+
+MACHINE_DATE = re.compile(r"\bdate\.today\(|\bdatetime\.now\(\)|\bdatetime\.utcnow\(")
+
+
+def test_nothing_takes_today_from_the_machine():
+    """The app and the tests count days on a site's clock (marketplace/sites/clock.py,
+    tests/clock.py). Only a test that freezes the clock with time-machine may read the machine's
+    date, to show how it differs."""
+    offenders = []
+    for path in sorted([*ROOT.glob("marketplace/**/*.py"), *ROOT.glob("tests/**/*.py")]):
+        text = path.read_text(encoding="utf-8")
+        if path.is_relative_to(ROOT / "tests") and "import time_machine" in text:
+            continue
+        offenders += [
+            f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+            for number, line in enumerate(text.splitlines(), 1)
+            if MACHINE_DATE.search(line)
+        ]
+    assert offenders == []
 
 
 def test_an_instant_without_its_offset_is_refused():

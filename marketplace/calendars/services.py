@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -34,7 +34,7 @@ def _entry(uid: str, summary: str, start, end, location: str = "") -> CalendarEv
     entry.add("summary", summary)
     entry.add("dtstart", start)
     entry.add("dtend", end)
-    entry.add("dtstamp", datetime.now().astimezone())
+    entry.add("dtstamp", datetime.now(UTC))
     if location:
         entry.add("location", location)
     return entry
