@@ -90,6 +90,11 @@ class Workflow:
             raise WrongStatus(obj.status, step.target)
         return step
 
+    def is_theirs(self, user: User | None, obj, name: str) -> bool:
+        """Whether the step is this person's to take on ``obj``, whatever its status now: routes
+        ask before reading a form, so a refused person learns nothing from its messages."""
+        return bool(self.steps[name].who & self.relations_of(user, obj))
+
     def may(self, user: User | None, obj, name: str) -> bool:
         step = self.steps[name]
         return step.possible_for(obj) and bool(step.who & self.relations_of(user, obj))
