@@ -14,6 +14,7 @@ from marketplace.mentors.models import MentorProfile
 from marketplace.notifications.models import Notification
 from marketplace.placements.models import Placement
 from marketplace.postings.models import Posting
+from marketplace.problems import Problem
 from marketplace.workflow.models import StatusChange
 from tests.application_helpers import (
     accepted_application,
@@ -114,7 +115,7 @@ def test_rules_of_applying(app, make_user, world):
     profile = approved_participant(app, make_user, world.coordinator)
     with app.test_request_context():
         services.apply(profile.user, profile, posting_for(app, world, kind="job"), "Hello")
-        with pytest.raises(services.ApplicationProblem, match="work permit"):
+        with pytest.raises(Problem, match="work permit"):
             profile.work_permit = "none"
             services.apply(profile.user, profile, posting, "Hello")
     db.session.rollback()
@@ -169,7 +170,7 @@ def test_refused_steps_say_why(app, make_user, world):
         application = services.apply(profile.user, profile, posting, "Hi")
     coordinator = client_for(app, world.coordinator)
     page = coordinator.post(f"/applications/{application.id}/approve", follow_redirects=True)
-    assert "This is not possible in the application" in page.get_data(as_text=True)
+    assert "This is not possible in the current status" in page.get_data(as_text=True)
 
     hotel = client_for(app, world.owner)
     hotel.post(f"/applications/{application.id}/shortlist")

@@ -119,5 +119,10 @@ class Application(TimestampMixin, Base):
         return self.status in OPEN_STATUSES
 
     @property
+    def returned_with_comment(self) -> bool:
+        """A coordinator sent the accepted offer back; their comment says what must change."""
+        return self.status == ApplicationStatus.OFFERED and bool(self.coordinator_comment)
+
+    @property
     def identity_disclosed(self) -> bool:
         return self.status in DISCLOSED_STATUSES

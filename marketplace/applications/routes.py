@@ -16,7 +16,8 @@ from marketplace.pagination import paginate
 from marketplace.participants import services as participants
 from marketplace.postings.forms import CommentForm
 from marketplace.postings.models import Posting, PostingKind
-from marketplace.workflow.services import TransitionNotAllowed, history
+from marketplace.problems import Problem, full_page, take_step
+from marketplace.workflow.services import history
 
 
 def _visible_or_404(application_id: int) -> Application:
@@ -27,25 +28,13 @@ def _visible_or_404(application_id: int) -> Application:
 
 
 def _act(application: Application, action, success: str):
-    """Run a workflow step and answer kindly whatever happens; nothing half-saved."""
-    try:
-        action()
-    except services.NotAllowed:
-        abort(404)
-    except services.CapacityReached as full:
-        db.session.rollback()
-        return render_template(
-            "applications/full.html", message=full.message, application=application
-        ), 409
-    except services.ApplicationProblem as problem:
-        db.session.rollback()
-        flash(problem.message, "warning")
-    except TransitionNotAllowed:
-        db.session.rollback()
-        flash(_("This is not possible in the application's current status."), "warning")
-    else:
-        flash(success, "success")
-    return redirect(url_for("applications.show", application_id=application.id))
+    """Run a workflow step and come back to the application, whatever happens."""
+    return take_step(
+        action,
+        success=success,
+        back=url_for("applications.show", application_id=application.id),
+        on_full=full_page("applications/full.html", application=application),
+    )
 
 
 # Participants ---------------------------------------------------------------------------------
@@ -63,8 +52,8 @@ def apply(posting_id: int):
     profile = participants.profile_of(current_user)
     try:
         application = services.apply(current_user, profile, posting, form.motivation.data)
-    except (services.ApplicationProblem, services.NotAllowed) as problem:
-        flash(getattr(problem, "message", _("You cannot apply to this posting.")), "warning")
+    except Problem as problem:
+        flash(problem.message, "warning")
         return redirect(url_for("postings.show", posting_id=posting.id))
     flash(_("Your application is sent. You will get an answer by e-mail."), "success")
     return redirect(url_for("applications.show", application_id=application.id))
@@ -88,10 +77,8 @@ def show(application_id: int):
     application = _visible_or_404(application_id)
     decline_form = DeclineForm()
     offer_form = OfferForm()
-    staff_or_coordinator = services.is_staff_for(
-        current_user, application
-    ) or services.is_coordinator_for(current_user, application)
-    if staff_or_coordinator and application.posting.kind == PostingKind.MENTORING:
+    actions = services.available_actions(current_user, application)
+    if actions & {"offer", "change_mentor"} and application.posting.kind == PostingKind.MENTORING:
         offer_form.mentor.choices = options(
             (m.id, f"{m.user.display_name} · {m.free_places}")
             for m in services.mentor_choices(current_user, application)
@@ -99,10 +86,15 @@ def show(application_id: int):
     return render_template(
         "applications/show.html",
         application=application,
+        actions=actions,
         is_applicant=services.is_applicant(current_user, application),
         is_staff=services.is_staff_for(current_user, application),
         is_coordinator=services.is_coordinator_for(current_user, application),
-        is_mentor=services.is_mentor_for(current_user, application),
+        hidden_applicant=(
+            application.participant.user_id
+            if services.applicant_hidden_from(current_user, application)
+            else None
+        ),
         decline_form=decline_form,
         offer_form=offer_form,
         mentor_decline_form=MentorDeclineForm(),
@@ -180,11 +172,8 @@ def shortlist(application_id: int):
 @signed_in
 def decline(application_id: int):
     application = _visible_or_404(application_id)
-    if not (
-        services.is_staff_for(current_user, application)
-        or services.is_coordinator_for(current_user, application)
-    ):
-        abort(404)  # as for the other employer steps; before the form is read
+    if not services.WORKFLOW.relations_of(current_user, application) & set(services.EMPLOYER):
+        abort(403)  # before the form is read
     form = DeclineForm()
     if not form.validate_on_submit():
         flash(_("Please choose a reason."), "warning")

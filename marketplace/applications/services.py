@@ -36,43 +36,85 @@ from marketplace.participants.models import ParticipantProfile, WorkPermit
 from marketplace.participants.models import ProfileStatus as ParticipantStatus
 from marketplace.participants.services import eligibility_problem
 from marketplace.placements.models import Placement
-from marketplace.postings.models import Posting, PostingKind
+from marketplace.postings.models import Posting, PostingKind, PostingStatus
 from marketplace.postings.services import is_open as posting_is_open
+from marketplace.problems import CapacityReached, NotAllowed, Problem
 from marketplace.sites.services import can_apply_across
-from marketplace.workflow.services import TransitionNotAllowed, transition
+from marketplace.workflow.services import SYSTEM, Step, Workflow
 
-TRANSITIONS: dict[str | None, set[str]] = {
-    None: {Status.SUBMITTED},
-    Status.SUBMITTED: {Status.SHORTLISTED, Status.DECLINED, Status.WITHDRAWN, Status.EXPIRED},
-    Status.SHORTLISTED: {Status.OFFERED, Status.DECLINED, Status.WITHDRAWN, Status.EXPIRED},
-    Status.OFFERED: {Status.ACCEPTED, Status.OFFER_DECLINED, Status.DECLINED, Status.WITHDRAWN},
-    # A coordinator may return an accepted offer with a comment, or approve it.
-    Status.ACCEPTED: {Status.APPROVED, Status.OFFERED, Status.WITHDRAWN},
-}
+# How a person relates to an application; each step of the workflow names who may take it.
+APPLICANT, STAFF, COORDINATOR, MENTOR = "applicant", "staff", "coordinator", "mentor"
+EMPLOYER = (STAFF, COORDINATOR)  # the posting's staff, or a coordinator acting for the site
 
 
-class NotAllowed(Exception):
-    pass
+def _mentor_declined(application: Application) -> bool:
+    return application.mentor_response == MentorResponse.DECLINED
 
 
-class ApplicationProblem(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+def _mentor_to_answer(application: Application) -> bool:
+    return application.mentor_response == MentorResponse.PENDING
 
 
-class CapacityReached(ApplicationProblem):
-    """Every place (of the posting or the mentor) is taken."""
+def relations(user: User, application: Application) -> set[str]:
+    found = set()
+    if is_applicant(user, application):
+        found.add(APPLICANT)
+    if is_staff_for(user, application):
+        found.add(STAFF)
+    if is_coordinator_for(user, application):
+        found.add(COORDINATOR)
+    if is_mentor_for(user, application):
+        found.add(MENTOR)
+    return found
 
 
-def _move(application: Application, target: Status, actor: User | None, reason: str = ""):
-    transition(
-        application,
-        target,
-        allowed=TRANSITIONS,
-        actor=actor,
-        site_id=application.posting.site_id,
-        reason=reason,
+WORKFLOW = Workflow(
+    "application",
+    [
+        Step.of("submit", [None], Status.SUBMITTED, [APPLICANT]),
+        Step.of("shortlist", [Status.SUBMITTED], Status.SHORTLISTED, EMPLOYER),
+        Step.of("offer", [Status.SHORTLISTED], Status.OFFERED, EMPLOYER),
+        # When the named mentor declines, the employer names another; the offer stands.
+        Step.of("change_mentor", [Status.OFFERED], None, EMPLOYER, when=_mentor_declined),
+        Step.of(
+            "decline", [Status.SUBMITTED, Status.SHORTLISTED, Status.OFFERED], Status.DECLINED,
+            EMPLOYER,
+        ),
+        Step.of("mentor_answer", [Status.OFFERED, Status.ACCEPTED], None, [MENTOR],
+                when=_mentor_to_answer),
+        Step.of("accept", [Status.OFFERED], Status.ACCEPTED, [APPLICANT]),
+        Step.of("decline_offer", [Status.OFFERED], Status.OFFER_DECLINED, [APPLICANT]),
+        Step.of(
+            "withdraw",
+            [Status.SUBMITTED, Status.SHORTLISTED, Status.OFFERED, Status.ACCEPTED],
+            Status.WITHDRAWN,
+            [APPLICANT],
+        ),
+        # Only a coordinator returns an accepted offer, and only with a comment.
+        Step.of("return", [Status.ACCEPTED], Status.OFFERED, [COORDINATOR]),
+        Step.of("approve", [Status.ACCEPTED], Status.APPROVED, [COORDINATOR]),
+        Step.of("expire", [Status.SUBMITTED, Status.SHORTLISTED], Status.EXPIRED, [SYSTEM]),
+    ],
+    relations,
+)  # fmt: skip
+
+
+def _take(actor: User | None, application: Application, step: str, reason: str = ""):
+    WORKFLOW.take(actor, application, step, site_id=application.posting.site_id, reason=reason)
+
+
+def available_actions(user: User, application: Application) -> frozenset[str]:
+    """The steps this person may take on the application now (the page offers just these)."""
+    return WORKFLOW.available(user, application)
+
+
+def applicant_hidden_from(user: User, application: Application) -> bool:
+    """Until shortlisting, the employer's staff know the applicant only as "the applicant"."""
+    return (
+        not application.identity_disclosed
+        and is_staff_for(user, application)
+        and not is_coordinator_for(user, application)
+        and not is_applicant(user, application)
     )
 
 
@@ -184,16 +226,16 @@ def apply(user: User, profile: ParticipantProfile, posting: Posting, motivation:
     _lock_for_counting(profile)
     problem = apply_problem(profile, posting)
     if problem:
-        raise ApplicationProblem(problem)
+        raise Problem(problem)
     application = Application(
         participant=profile, posting=posting, motivation=motivation.strip(), status=None
     )
     db.session.add(application)
     try:
-        _move(application, Status.SUBMITTED, user)
+        _take(user, application, "submit")
     except sa.exc.IntegrityError as error:
         db.session.rollback()
-        raise ApplicationProblem(_("You have already applied to this posting.")) from error
+        raise Problem(_("You have already applied to this posting.")) from error
     notify(
         staff_of(posting.organisation),
         lambda: _("A new application for %(title)s.", title=posting.title),
@@ -204,9 +246,7 @@ def apply(user: User, profile: ParticipantProfile, posting: Posting, motivation:
 
 
 def withdraw(user: User, application: Application) -> None:
-    if not is_applicant(user, application):
-        raise NotAllowed
-    _move(application, Status.WITHDRAWN, user)
+    _take(user, application, "withdraw")
     notify(
         staff_of(application.posting.organisation),
         lambda: _("An applicant withdrew from %(title)s.", title=application.posting.title),
@@ -218,14 +258,8 @@ def withdraw(user: User, application: Application) -> None:
 # The employer's steps ---------------------------------------------------------------------------
 
 
-def _require_employer_or_coordinator(actor: User, application: Application) -> None:
-    if not (is_staff_for(actor, application) or is_coordinator_for(actor, application)):
-        raise NotAllowed
-
-
 def shortlist(actor: User, application: Application) -> None:
-    _require_employer_or_coordinator(actor, application)
-    _move(application, Status.SHORTLISTED, actor)
+    _take(actor, application, "shortlist")
     notify(
         [application.participant.user],
         lambda: _("You are on the shortlist for %(title)s.", title=application.posting.title),
@@ -235,8 +269,7 @@ def shortlist(actor: User, application: Application) -> None:
 
 
 def decline(actor: User, application: Application, reason: DeclineReason, note: str) -> None:
-    _require_employer_or_coordinator(actor, application)
-    _move(application, Status.DECLINED, actor, reason.value)
+    _take(actor, application, "decline", reason.value)
     application.decline_reason, application.decline_note = reason, note.strip()[:1000]
     notify(
         [application.participant.user],
@@ -284,13 +317,14 @@ def mentor_choices(actor: User, application: Application) -> list[MentorProfile]
 def offer(actor: User, application: Application, mentor: MentorProfile | None) -> None:
     """Offer the place; a mentoring posting's offer names a mentor, who then answers. Offering
     again with another mentor (after a mentor declined) keeps the offer and renames the mentor."""
-    _require_employer_or_coordinator(actor, application)
     mentoring = application.posting.kind == PostingKind.MENTORING
+    renaming = mentoring and application.status == Status.OFFERED
+    WORKFLOW.check(actor, application, "change_mentor" if renaming else "offer")
     if mentoring and (
         mentor is None or mentor.id not in {m.id for m in mentor_choices(actor, application)}
     ):
-        raise ApplicationProblem(_("Please choose a mentor who has a free place and time."))
-    if application.status == Status.OFFERED and mentoring:
+        raise Problem(_("Please choose a mentor who has a free place and time."))
+    if renaming:
         audit.record(
             "application.mentor_changed",
             actor=actor,
@@ -298,7 +332,7 @@ def offer(actor: User, application: Application, mentor: MentorProfile | None) -
             site_id=application.posting.site_id,
         )
     else:
-        _move(application, Status.OFFERED, actor)
+        _take(actor, application, "offer")
     application.mentor = mentor if mentoring else None
     application.mentor_response = MentorResponse.PENDING if mentoring else None
     application.mentor_decline_reason = None
@@ -325,11 +359,7 @@ def offer(actor: User, application: Application, mentor: MentorProfile | None) -
 def mentor_answer(
     user: User, application: Application, accept: bool, reason: MentorDeclineReason | None = None
 ) -> None:
-    if not is_mentor_for(user, application) or application.status not in {
-        Status.OFFERED,
-        Status.ACCEPTED,
-    }:
-        raise NotAllowed
+    _take(user, application, "mentor_answer")
     application.mentor_response = MentorResponse.ACCEPTED if accept else MentorResponse.DECLINED
     application.mentor_decline_reason = None if accept else (reason or MentorDeclineReason.OTHER)
     audit.record(
@@ -356,9 +386,7 @@ def mentor_answer(
 
 
 def accept_offer(user: User, application: Application) -> None:
-    if not is_applicant(user, application):
-        raise NotAllowed
-    _move(application, Status.ACCEPTED, user)
+    _take(user, application, "accept")
     notify(
         coordinators_of(application.posting.site_id),
         lambda: _(
@@ -371,9 +399,7 @@ def accept_offer(user: User, application: Application) -> None:
 
 
 def decline_offer(user: User, application: Application) -> None:
-    if not is_applicant(user, application):
-        raise NotAllowed
-    _move(application, Status.OFFER_DECLINED, user)
+    _take(user, application, "decline_offer")
     notify(
         staff_of(application.posting.organisation),
         lambda: _(
@@ -388,11 +414,10 @@ def decline_offer(user: User, application: Application) -> None:
 
 
 def return_to_offered(actor: User, application: Application, comment: str) -> None:
-    if not is_coordinator_for(actor, application):
-        raise NotAllowed
+    WORKFLOW.check(actor, application, "return")
     if not comment.strip():
-        raise ApplicationProblem(_("Please write a comment: say what must change."))
-    _move(application, Status.OFFERED, actor, comment)
+        raise Problem(_("Please write a comment: say what must change."))
+    _take(actor, application, "return", comment)
     application.coordinator_comment = comment.strip()
     people = [application.participant.user, *staff_of(application.posting.organisation)]
     notify(
@@ -420,17 +445,14 @@ def approve(actor: User, application: Application) -> Placement:
     The places are taken with UPDATE … WHERE filled < seats: of many approvals at the same
     instant, the database lets only as many through as there are places, on every database.
     """
-    if not is_coordinator_for(actor, application):
-        raise NotAllowed
-    if application.status != Status.ACCEPTED:
-        raise TransitionNotAllowed(application.status, Status.APPROVED)
+    WORKFLOW.check(actor, application, "approve")
     posting = application.posting
     mentor = application.mentor if posting.kind == PostingKind.MENTORING else None
     if posting.kind == PostingKind.MENTORING and (
         mentor is None or application.mentor_response != MentorResponse.ACCEPTED
     ):
-        raise ApplicationProblem(_("The mentor has not accepted yet."))
-    _move(application, Status.APPROVED, actor)
+        raise Problem(_("The mentor has not accepted yet."))
+    _take(actor, application, "approve")
     took_place = db.session.execute(
         sa.update(Posting)
         .where(Posting.id == posting.id, Posting.filled_seats < Posting.seats)
@@ -467,7 +489,7 @@ def approve(actor: User, application: Application) -> Placement:
         db.session.flush()
     except sa.exc.IntegrityError as error:
         db.session.rollback()
-        raise ApplicationProblem(_("This application is already approved.")) from error
+        raise Problem(_("This application is already approved.")) from error
     people = [application.participant.user, *staff_of(posting.organisation)]
     if mentor is not None:
         people.append(mentor.user)
@@ -476,14 +498,19 @@ def approve(actor: User, application: Application) -> Placement:
         lambda: _("The placement is approved: %(title)s.", title=posting.title),
         link=path_for("placements.show", placement_id=placement.id),
     )
+    _close_when_full(posting)
     db.session.commit()
-    db.session.refresh(posting)
-    if posting.filled_seats >= posting.seats:
+    return placement
+
+
+def _close_when_full(posting: Posting) -> None:
+    """In the approval's own transaction: a published posting whose last place was just taken
+    closes (its waiting applications expire). One its owner already closed stays as it is."""
+    db.session.refresh(posting, ["filled_seats", "status"])
+    if posting.status == PostingStatus.PUBLISHED and posting.filled_seats >= posting.seats:
         from marketplace.postings.services import ClosedReason, close
 
         close(None, posting, ClosedReason.FILLED)
-        db.session.commit()
-    return placement
 
 
 def expire_open_for(posting: Posting) -> None:
@@ -495,7 +522,7 @@ def expire_open_for(posting: Posting) -> None:
         )
     )
     for application in waiting:
-        _move(application, Status.EXPIRED, None)
+        _take(None, application, "expire")
         notify(
             [application.participant.user],
             lambda a=application: _(
