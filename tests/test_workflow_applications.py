@@ -98,7 +98,7 @@ def test_every_step_has_a_request_or_a_reason():
 
 
 def test_nobody_in_person_expires_an_application(setting):
-    world, application, people = setting
+    _world, application, people = setting
     for user, _relations in people.values():
         for status in ApplicationStatus:
             application.status = status
@@ -151,7 +151,7 @@ def test_each_step_is_taken_exactly_when_the_table_allows(app, setting, step_nam
 
 
 def test_staff_cannot_send_an_accepted_offer_back_by_offering_again(app, setting):
-    world, application, people = setting
+    world, application, _people = setting
     assert application.status == ApplicationStatus.ACCEPTED
     hotel = _client(app, world.owner)
 
@@ -166,9 +166,7 @@ def test_staff_cannot_send_an_accepted_offer_back_by_offering_again(app, setting
     assert "This is not possible in the current status." in page
 
 
-def test_the_employer_sees_the_applicant_unnamed_in_the_history_until_shortlisting(
-    app, make_user
-):
+def test_the_employer_sees_the_applicant_unnamed_in_the_history_until_shortlisting(app, make_user):
     world = make_world(app, make_user)
     posting = posting_for(app, world, kind="job")
     profile = approved_participant(app, make_user, world.coordinator, display_name="Nimal Perera")

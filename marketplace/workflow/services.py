@@ -164,4 +164,3 @@ def history(obj) -> list[StatusChange]:
             .options(sa.orm.joinedload(StatusChange.actor))
         )
     )
-
