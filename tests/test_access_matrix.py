@@ -271,12 +271,6 @@ def test_every_post_without_a_valid_token_is_refused_and_changes_nothing(app, ma
     assert problems == [], "\n".join(problems)
 
 
-# Views that read their form before their step decides who may take it: without a token, a
-# person the step refuses gets 400 (nothing written) instead of the refusal. To be moved to
-# "decide, then read the form", as placements.outcome does.
-READ_THE_FORM_BEFORE_DECIDING = {"placements.dispute_session", "placements.end", "postings.review"}
-
-
 def test_refused_visitors_without_a_token_get_the_same_refusal(app, make_user):
     """Access is decided before the CSRF token is looked at: a visitor the table refuses gets
     403, 404 or the way to the login without a token too, never 400 or 500, and nothing is
@@ -296,10 +290,7 @@ def test_refused_visitors_without_a_token_get_the_same_refusal(app, make_user):
             with tables_written() as written:
                 response = request(client, method, path, with_token=False)
             got, want = outcome(response), expected(rule.endpoint, method, visitor)
-            accepted = {want}
-            if rule.endpoint in READ_THE_FORM_BEFORE_DECIDING and want == "refused":
-                accepted.add("bad request")
-            if got not in accepted or written - ALWAYS_WRITTEN:
+            if got != want or written - ALWAYS_WRITTEN:
                 problems.append(
                     f"POST {path} as {visitor} without a token: {got}, expected {want}; "
                     f"wrote to {sorted(written - ALWAYS_WRITTEN)}"
