@@ -108,8 +108,10 @@ def register_blueprints(app: Flask) -> None:
 
 def register_request_hooks(app: Flask) -> None:
     app.before_request(guard_request)
-    csrf_check.register(app)
+    # After-request hooks run last-registered first: the answer to a post without a valid token
+    # is settled before the security headers are added to it.
     register_security_headers(app)
+    csrf_check.register(app)
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.globals.update(
         language_name=language_name,
