@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 import sqlalchemy as sa
+from bs4 import BeautifulSoup
 
 from marketplace.accounts.roles import Role
 from marketplace.applications import services as applications
@@ -637,3 +638,35 @@ def test_the_participants_applications_and_the_mentors_list_are_paged(app, make_
     for page in (my_applications(app, make_user), mentoring(app, make_user)):
         page.add_rows(MANY)
         assert "Page 2 of 2" in page.client.get(page.url + "?page=2").get_data(as_text=True)
+
+
+def test_the_review_queue_counts_all_that_waits_and_pages_each_section(app, make_user):
+    page = review_queue(app, make_user)
+    page.add_rows(MANY)
+
+    first = BeautifulSoup(page.client.get(page.url).get_data(as_text=True), "html.parser")
+    second = BeautifulSoup(
+        page.client.get(page.url + "?section=participants&page=2").get_data(as_text=True),
+        "html.parser",
+    )
+
+    for name in ("organisations", "postings", "participants", "mentors"):
+        assert first.find(id=name).find(class_="badge").get_text() == str(MANY)
+        assert len(first.find(id=name).find_next("ul").find_all("li")) == PER_PAGE
+    participants_list = second.find(id="participants").find_next("ul")
+    assert len(participants_list.find_all("li")) == MANY - PER_PAGE
+    assert len(second.find(id="mentors").find_next("ul").find_all("li")) == PER_PAGE
+
+
+def test_an_organisations_postings_come_a_page_at_a_time(app, make_user):
+    page = organisation_workspace(app, make_user)
+    page.add_rows(MANY)
+
+    pages = [
+        BeautifulSoup(page.client.get(page.url + query).get_data(as_text=True), "html.parser")
+        for query in ("", "?page=2")
+    ]
+
+    listed = [len(html.find(id="postings").find_next("ul").find_all("li")) for html in pages]
+    assert listed == [PER_PAGE, MANY - PER_PAGE]
+    assert "Page 2 of 2" in pages[1].get_text()

@@ -6,7 +6,6 @@ from marketplace.accounts.roles import Role
 from marketplace.applications import services as applications
 from marketplace.authz import get_or_404, public, roles_required, signed_in
 from marketplace.errors import keeps_input_on_csrf_failure
-from marketplace.extensions import db
 from marketplace.forms import options
 from marketplace.mentors import services as mentor_services
 from marketplace.organisations import bp, services
@@ -151,7 +150,9 @@ def manage(organisation_id: int):
         "organisations/manage.html",
         organisation=organisation,
         history=history(organisation),
-        postings=db.session.scalars(postings.of_organisations([organisation.id])).all(),
+        postings=paginate(
+            postings.of_organisations([organisation.id]), request.args.get("page", 1, type=int)
+        ),
         reason_form=ReasonForm(),
         mentors_to_confirm=mentor_services.mentors_to_confirm(organisation),
         is_coordinator=services.is_site_coordinator(current_user, organisation.site_id),

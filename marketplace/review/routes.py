@@ -1,4 +1,4 @@
-from flask import render_template
+from flask import render_template, request
 from flask_login import current_user
 
 from marketplace.accounts.roles import Role
@@ -9,11 +9,8 @@ from marketplace.review import bp, services
 @bp.get("/")
 @roles_required(Role.COORDINATOR, Role.SUPER_ADMIN)
 def queue():
-    organisations, postings, mentors, participants = services.queue(current_user)
+    section = request.args.get("section")
     return render_template(
         "review/queue.html",
-        organisations=organisations,
-        postings=postings,
-        mentors=mentors,
-        participants=participants,
+        **services.queue(current_user, section, request.args.get("page", 1, type=int)),
     )

@@ -7,6 +7,7 @@ from marketplace.authz import coordinated_sites as reviewed_sites
 from marketplace.extensions import db
 from marketplace.mentors.services import submitted_for_review as mentors_for_review
 from marketplace.organisations.services import pending_for_review
+from marketplace.pagination import paginate
 from marketplace.participants.services import submitted_for_review as participants_for_review
 from marketplace.postings.services import submitted_for_review
 
@@ -34,11 +35,19 @@ def counts(user: User) -> dict[str, int]:
     }
 
 
-def queue(user: User):
+# The queue's sections, each a query of what waits, oldest first.
+SECTIONS = {
+    "organisations": pending_for_review,
+    "postings": submitted_for_review,
+    "participants": participants_for_review,
+    "mentors": mentors_for_review,
+}
+
+
+def queue(user: User, section: str | None, page: int) -> dict:
+    """A page of each section: page ``page`` of the section named, the first of the others."""
     sites = reviewed_sites(user)
-    return (
-        list(db.session.scalars(pending_for_review(sites).limit(100))),
-        list(db.session.scalars(submitted_for_review(sites).limit(100))),
-        list(db.session.scalars(mentors_for_review(sites).limit(100))),
-        list(db.session.scalars(participants_for_review(sites).limit(100))),
-    )
+    return {
+        name: paginate(query(sites), page if name == section else 1)
+        for name, query in SECTIONS.items()
+    }
