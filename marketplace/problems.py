@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import abort, flash, redirect, render_template
+from flask import flash, redirect, render_template
 from flask_babel import lazy_gettext as _l
 
 from marketplace.extensions import db
@@ -67,15 +67,13 @@ def take_step(
     on_full: Callable[[CapacityReached], object] | None = None,
 ):
     """Run a service step from a route and answer kindly whatever happens; nothing half-saved.
+    ``NotAllowed`` goes on to the error handler, which rolls back and answers 403.
 
     ``back`` is where the person returns (with ``success`` or the problem shown); ``on_full``
     renders the page shown when the last place was taken first.
     """
     try:
         step()
-    except NotAllowed:
-        db.session.rollback()
-        abort(403)
     except CapacityReached as full:
         db.session.rollback()
         if on_full is not None:
