@@ -7,7 +7,9 @@ status. Otherwise nothing moves and the person is refused: 403 or 404, or sent b
 reason shown; never an error. The table is read from the code (``WORKFLOW.steps``), so a step
 added there is tried here too, once its route is named in the step's ``routes`` below.
 
-A second check: no template compares status strings; pages ask which steps a person may take.
+Before each try, the person opens the page where they would act on the object: it offers the
+step's form exactly when the table lets them take it. No template compares status strings;
+pages ask which steps a person may take.
 """
 
 from __future__ import annotations
@@ -116,6 +118,9 @@ class Table:
     observe: dict[str, Callable[[object], object]] = field(default_factory=dict)
     # The object's status now (another name for a removed one).
     read: Callable[[object], str] = lambda obj: (db.session.refresh(obj), obj.status)[1]
+    # The page where this person would act on the object; None when there is none for them.
+    # A page they may not open (403, 404) offers nothing to check.
+    page: Callable[[object, Person], str | None] = lambda obj, who: None
 
 
 def person(app, label, relations, user) -> Person:
@@ -128,6 +133,11 @@ def flashed_warnings(client) -> list[str]:
     with client.session_transaction() as session:
         flashes = session.pop("_flashes", [])
     return [message for category, message in flashes if category == "warning"]
+
+
+def offers(page: str, path: str) -> bool:
+    """Whether the page has a form, or a button of one, that posts to ``path``."""
+    return re.search(rf'\b(?:form)?action="{re.escape(path)}"', page) is not None
 
 
 def try_every_step(table: Table) -> list[str]:
@@ -147,10 +157,21 @@ def try_every_step(table: Table) -> list[str]:
                 observe = table.observe.get(name)
                 before = observe(obj) if observe else None
                 path, data = table.routes[name](obj)
+                allowed = bool(step.who & who.relations) and status in step.sources
+                page = table.page(obj, who)
+                # A step taken by saving a form has no button of its own to look for.
+                if page and name not in table.implicit:
+                    shown = who.client.get(page)
+                    if shown.status_code == 200:
+                        offered = offers(shown.get_data(as_text=True), path)
+                        if offered != allowed:
+                            problems.append(
+                                f"{name} by {who.label} from {status}: {page} offers it "
+                                f"{offered}, expected {allowed}"
+                            )
                 flashed_warnings(who.client)
                 response = who.client.post(path, data=data)
                 warned = flashed_warnings(who.client)
-                allowed = bool(step.who & who.relations) and status in step.sources
                 after = table.read(obj)
                 case = f"{name} by {who.label} from {status}: {response.status_code}"
                 if response.status_code >= 500:
@@ -206,6 +227,7 @@ def test_posting_steps_follow_the_table(app, make_user):
         },
         not_routed={"create"},
         implicit={"resubmit"},
+        page=lambda p, who: f"/postings/{p.id}",
     )
     assert try_every_step(table) == []
 
@@ -256,6 +278,7 @@ def test_organisation_steps_follow_the_table(app, make_user):
         },
         not_routed={"register"},
         implicit={"resubmit"},
+        page=lambda o, who: f"/organisations/{o.id}/manage",
     )
     assert try_every_step(table) == []
 
@@ -304,6 +327,7 @@ def test_membership_steps_follow_the_table(app, make_user):
             "remove_member": lambda m: (f"{members}/{m.id}/remove", {}),
         },
         read=read,
+        page=lambda m, who: f"/organisations/{organisation.id}/manage",
     )
     assert try_every_step(table) == []
 
@@ -345,6 +369,9 @@ def test_mentor_profile_steps_follow_the_table(app, make_user):
         },
         not_routed={"start"},
         implicit={"resubmit"},
+        # The mentor acts on their own page, everyone else on the profile's: the path of
+        # "submit" names no profile, so someone's own page would offer it for theirs.
+        page=lambda p, who: "/mentors/me" if who.user is mentor else f"/mentors/{p.id}",
     )
     assert try_every_step(table) == []
 
@@ -372,6 +399,9 @@ def test_participant_profile_steps_follow_the_table(app, make_user):
             "reject": lambda p: (f"{review}/reject", {"comment": REASON}),
         },
         not_routed={"start"},
+        # The participant acts on their own page, everyone else on the profile's: the path of
+        # "submit" names no profile, so someone's own page would offer it for theirs.
+        page=lambda p, who: "/participants/me" if who.user is owner else f"/participants/{p.id}",
     )
     assert try_every_step(table) == []
 
@@ -419,6 +449,7 @@ def test_placement_steps_follow_the_table(app, make_user):
                 sa.select(sa.func.count()).where(MentoringSession.placement_id == p.id)
             )
         },
+        page=lambda p, who: f"/placements/{p.id}",
     )
     assert try_every_step(table) == []
 
@@ -440,6 +471,7 @@ def test_mentoring_session_steps_follow_the_table(app, make_user):
         },
         # Logging is the placement's step "log_session", tried with the placement's table.
         not_routed={"log"},
+        page=lambda s, who: f"/placements/{s.placement_id}",
     )
     assert try_every_step(table) == []
 
