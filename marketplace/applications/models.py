@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -86,6 +86,16 @@ class Application(TimestampMixin, Base):
         sa.UniqueConstraint("participant_id", "posting_id"),
         sa.Index("ix_application_posting_status", "posting_id", "status"),
         sa.Index("ix_application_participant_status", "participant_id", "status"),
+        sa.CheckConstraint(
+            "offer_end_date IS NULL OR offer_start_date IS NULL "
+            "OR offer_end_date >= offer_start_date",
+            name="offer_ends_after_start",
+        ),
+        sa.CheckConstraint(
+            "offer_hours_per_week IS NULL "
+            "OR (offer_hours_per_week > 0 AND offer_hours_per_week <= 60)",
+            name="offer_hours_in_range",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -108,6 +118,13 @@ class Application(TimestampMixin, Base):
         string_enum(MentorDeclineReason)
     )
     coordinator_comment: Mapped[str] = mapped_column(sa.String(2000), default="")
+    # The offer's terms, prefilled from the posting when the employer offers the place.
+    offer_start_date: Mapped[date | None]
+    offer_end_date: Mapped[date | None]
+    offer_hours_per_week: Mapped[int | None]
+    offer_place: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    offer_contact: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    offer_message: Mapped[str] = mapped_column(sa.String(2000), default="", server_default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     participant: Mapped[ParticipantProfile] = relationship(lazy="joined")
@@ -122,6 +139,10 @@ class Application(TimestampMixin, Base):
     def returned_with_comment(self) -> bool:
         """A coordinator sent the accepted offer back; their comment says what must change."""
         return self.status == ApplicationStatus.OFFERED and bool(self.coordinator_comment)
+
+    @property
+    def has_offer_terms(self) -> bool:
+        return self.offer_start_date is not None
 
     @property
     def identity_disclosed(self) -> bool:
