@@ -81,3 +81,18 @@ def accepted_application(app, world: World, posting, profile):
             services.mentor_answer(mentor.user, application, True)
         services.accept_offer(profile.user, application)
     return application
+
+
+def offer_terms(posting, mentor=None, **changes) -> dict:
+    """The offer form as the employer sends it: the posting's terms, as the form is prefilled."""
+    form = {
+        "start_date": posting.start_date.isoformat(),
+        "end_date": posting.end_date.isoformat() if posting.end_date else "",
+        "hours_per_week": str(posting.hours_per_week),
+        "place": posting.location,
+        "contact": "Laura, +371 2000 0000",
+        "message": "",
+    }
+    if mentor is not None:
+        form["mentor"] = str(mentor.id)
+    return form | changes

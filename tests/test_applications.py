@@ -20,6 +20,7 @@ from tests.application_helpers import (
     accepted_application,
     approved_participant,
     make_world,
+    offer_terms,
     posting_for,
 )
 from tests.clock import site_today
@@ -53,7 +54,7 @@ def test_from_application_to_placement(app, make_user, world):
     participant.post(f"/applications/apply/{posting.id}", data={"motivation": "Хочу вчитися."})
     application = db.session.scalar(sa.select(Application))
     hotel.post(f"/applications/{application.id}/shortlist")
-    hotel.post(f"/applications/{application.id}/offer", data={"mentor": str(world.mentor.id)})
+    hotel.post(f"/applications/{application.id}/offer", data=offer_terms(posting, world.mentor))
     mentor.post(f"/applications/{application.id}/mentor/accept")
     participant.post(f"/applications/{application.id}/accept")
     coordinator.post(f"/applications/{application.id}/approve")
@@ -175,10 +176,12 @@ def test_refused_steps_say_why(app, make_user, world):
     hotel = client_for(app, world.owner)
     hotel.post(f"/applications/{application.id}/shortlist")
     page = hotel.post(
-        f"/applications/{application.id}/offer", data={"mentor": ""}, follow_redirects=True
+        f"/applications/{application.id}/offer",
+        data=offer_terms(posting) | {"mentor": ""},
+        follow_redirects=True,
     )
     assert "Please choose a mentor" in page.get_data(as_text=True)
-    hotel.post(f"/applications/{application.id}/offer", data={"mentor": str(world.mentor.id)})
+    hotel.post(f"/applications/{application.id}/offer", data=offer_terms(posting, world.mentor))
     client_for(app, profile.user).post(f"/applications/{application.id}/accept")
     page = coordinator.post(f"/applications/{application.id}/approve", follow_redirects=True)
     assert "The mentor has not accepted yet." in page.get_data(as_text=True)

@@ -20,7 +20,12 @@ from marketplace.organisations.models import Organisation, OrganisationMember
 from marketplace.participants import services as participants
 from marketplace.postings.models import Posting
 from marketplace.sites.models import SitePartnership
-from tests.application_helpers import approved_participant, make_world, posting_for
+from tests.application_helpers import (
+    approved_participant,
+    make_world,
+    offer_terms,
+    posting_for,
+)
 from tests.conftest import english_client, log_in
 from tests.employer_helpers import employer_world, make_organisation, make_posting
 from tests.mentor_helpers import make_mentor
@@ -234,7 +239,7 @@ def test_offer_names_only_mentors_of_the_postings_site(app, make_user, make_site
 
     page = client.get(f"/applications/{application.id}").get_data(as_text=True)
     assert "Jānis" in page and "Sara Nilsson" not in page
-    client.post(f"/applications/{application.id}/offer", data={"mentor": str(sara.id)})
+    client.post(f"/applications/{application.id}/offer", data=offer_terms(posting, sara))
     db.session.refresh(application)
     assert (application.status, application.mentor_id) == ("shortlisted", None)
 

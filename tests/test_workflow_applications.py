@@ -34,12 +34,19 @@ APPLICANT, STAFF, COORDINATOR, MENTOR = (
     services.MENTOR,
 )
 
+TERMS = {
+    "start_date": "2027-03-01",
+    "end_date": "2027-05-31",
+    "hours_per_week": "20",
+    "place": "Hotel Riga, Brīvības iela 1",
+    "contact": "Laura, +371 2000 0000",
+}
 # Each step a person takes: the path after /applications/<id>/, the form, and how the
 # mentor's answer must stand for the step's condition (beyond the status) to hold.
 STEP_REQUESTS = {
     "shortlist": ("shortlist", {}, MentorResponse.ACCEPTED),
-    "offer": ("offer", {"mentor": "MENTOR"}, MentorResponse.ACCEPTED),
-    "change_mentor": ("offer", {"mentor": "MENTOR"}, MentorResponse.DECLINED),
+    "offer": ("offer", {"mentor": "MENTOR", **TERMS}, MentorResponse.ACCEPTED),
+    "change_mentor": ("offer", {"mentor": "MENTOR", **TERMS}, MentorResponse.DECLINED),
     "decline": ("decline", {"reason": "other", "note": ""}, MentorResponse.ACCEPTED),
     "mentor_answer": ("mentor/accept", {}, MentorResponse.PENDING),
     "accept": ("accept", {}, MentorResponse.ACCEPTED),
@@ -157,7 +164,7 @@ def test_staff_cannot_send_an_accepted_offer_back_by_offering_again(app, setting
 
     page = hotel.post(
         f"/applications/{application.id}/offer",
-        data={"mentor": str(world.mentor.id)},
+        data={"mentor": str(world.mentor.id), **TERMS},
         follow_redirects=True,
     ).get_data(as_text=True)
 

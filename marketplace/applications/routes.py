@@ -9,7 +9,7 @@ from marketplace.applications.models import Application, DeclineReason, MentorDe
 from marketplace.authz import coordinated_sites, get_or_404, roles_required, signed_in
 from marketplace.conversations import services as conversations
 from marketplace.extensions import db
-from marketplace.forms import options, posted_id
+from marketplace.forms import options
 from marketplace.mentors import services as mentors
 from marketplace.mentors.models import MentorProfile
 from marketplace.pagination import paginate
@@ -71,38 +71,56 @@ def mine():
     return render_template("applications/mine.html", page=page)
 
 
-@bp.get("/<int:application_id>")
-@signed_in
-def show(application_id: int):
-    application = _visible_or_404(application_id)
-    decline_form = DeclineForm()
-    offer_form = OfferForm()
-    actions = services.available_actions(current_user, application)
+def _offer_form(application: Application, actions: frozenset[str]) -> OfferForm:
+    """The offer form, its terms prefilled from the posting (or from the offer already made)."""
+    form = OfferForm()
+    if not form.is_submitted() and actions & {"offer", "change_mentor"}:
+        terms = services.proposed_terms(current_user, application)
+        form.start_date.data, form.end_date.data = terms.start_date, terms.end_date
+        form.hours_per_week.data, form.place.data = terms.hours_per_week, terms.place
+        form.contact.data, form.message.data = terms.contact, terms.message
     if actions & {"offer", "change_mentor"} and application.posting.kind == PostingKind.MENTORING:
-        offer_form.mentor.choices = options(
+        form.mentor.choices = options(
             (m.id, f"{m.user.display_name} · {m.free_places}")
             for m in services.mentor_choices(current_user, application)
         )
-    return render_template(
-        "applications/show.html",
-        application=application,
-        actions=actions,
-        is_applicant=services.is_applicant(current_user, application),
-        is_staff=services.is_staff_for(current_user, application),
-        is_coordinator=services.is_coordinator_for(current_user, application),
-        hidden_applicant=(
-            application.participant.user_id
-            if services.applicant_hidden_from(current_user, application)
-            else None
+    return form
+
+
+def _render(application: Application, *, decline_form=None, offer_form=None, status=200):
+    actions = services.available_actions(current_user, application)
+    return (
+        render_template(
+            "applications/show.html",
+            application=application,
+            actions=actions,
+            terms=services.terms_of(application),
+            next_step=services.next_for_applicant(application),
+            is_applicant=services.is_applicant(current_user, application),
+            is_staff=services.is_staff_for(current_user, application),
+            is_coordinator=services.is_coordinator_for(current_user, application),
+            is_mentor=services.is_mentor_for(current_user, application),
+            hidden_applicant=(
+                application.participant.user_id
+                if services.applicant_hidden_from(current_user, application)
+                else None
+            ),
+            decline_form=decline_form or DeclineForm(formdata=None),
+            offer_form=offer_form or _offer_form(application, actions),
+            mentor_decline_form=MentorDeclineForm(formdata=None),
+            comment_form=CommentForm(formdata=None),
+            history=history(application),
+            placement_id=services.placement_id_for(application),
+            **conversations.view(current_user, conversations.Thread("application", application)),
         ),
-        decline_form=decline_form,
-        offer_form=offer_form,
-        mentor_decline_form=MentorDeclineForm(),
-        comment_form=CommentForm(),
-        history=history(application),
-        placement_id=services.placement_id_for(application),
-        **conversations.view(current_user, conversations.Thread("application", application)),
+        status,
     )
+
+
+@bp.get("/<int:application_id>")
+@signed_in
+def show(application_id: int):
+    return _render(_visible_or_404(application_id))
 
 
 @bp.post("/<int:application_id>/withdraw")
@@ -123,7 +141,10 @@ def accept(application_id: int):
     return _act(
         application,
         lambda: services.accept_offer(current_user, application),
-        _("You accepted the offer. A coordinator will now approve it."),
+        _(
+            "You accepted the offer. Next, a coordinator approves the placement; you will get "
+            "a message then, with the placement's page."
+        ),
     )
 
 
@@ -134,7 +155,7 @@ def decline_offer(application_id: int):
     return _act(
         application,
         lambda: services.decline_offer(current_user, application),
-        _("You declined the offer."),
+        _("You declined this offer. The employer is told. You can apply to other postings."),
     )
 
 
@@ -176,6 +197,8 @@ def decline(application_id: int):
         abort(403)  # before the form is read
     form = DeclineForm()
     if not form.validate_on_submit():
+        if "decline" in services.available_actions(current_user, application):
+            return _render(application, decline_form=form, status=400)
         flash(_("Please choose a reason."), "warning")
         return redirect(url_for("applications.show", application_id=application.id))
     return _act(
@@ -191,14 +214,29 @@ def decline(application_id: int):
 @signed_in
 def offer(application_id: int):
     application = _visible_or_404(application_id)
+    if not services.WORKFLOW.relations_of(current_user, application) & set(services.EMPLOYER):
+        abort(403)  # before the form is read
+    actions = services.available_actions(current_user, application)
+    form = _offer_form(application, actions)
+    if actions & {"offer", "change_mentor"} and not form.validate_on_submit():
+        return _render(application, offer_form=form, status=400)
     mentor = None
-    if application.posting.kind == PostingKind.MENTORING:
-        mentor_id = posted_id("mentor")
-        mentor = db.session.get(MentorProfile, mentor_id) if mentor_id else None
+    if application.posting.kind == PostingKind.MENTORING and form.mentor.data:
+        mentor = db.session.get(MentorProfile, form.mentor.data)
+    terms = None
+    if form.start_date.data and form.hours_per_week.data:
+        terms = services.OfferTerms(
+            start_date=form.start_date.data,
+            end_date=form.end_date.data,
+            hours_per_week=form.hours_per_week.data,
+            place=form.place.data or "",
+            contact=form.contact.data or "",
+            message=form.message.data or "",
+        )
     return _act(
         application,
-        lambda: services.offer(current_user, application, mentor),
-        _("The offer is sent."),
+        lambda: services.offer(current_user, application, mentor, terms),
+        _("The offer is sent. The applicant reads its terms and accepts or declines."),
     )
 
 

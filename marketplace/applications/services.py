@@ -11,6 +11,7 @@ exceed the site's limit of open applications.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
@@ -116,6 +117,25 @@ def applicant_hidden_from(user: User, application: Application) -> bool:
         and not is_coordinator_for(user, application)
         and not is_applicant(user, application)
     )
+
+
+def next_for_applicant(application: Application) -> str | None:
+    """What happens next, told to the applicant in words, for the status the application is in."""
+    if application.status == Status.OFFERED:
+        return _(
+            "Read the terms below. If you accept, a coordinator approves the placement and you "
+            "start on the first day; if you decline, the place goes to someone else."
+        )
+    if application.status == Status.ACCEPTED:
+        return _(
+            "You accepted the offer. Next, a coordinator approves the placement; you will get "
+            "a message then, with the placement's page."
+        )
+    if application.status == Status.APPROVED:
+        return _("The placement is approved. Its page shows your mentoring hours and messages.")
+    if application.status == Status.OFFER_DECLINED:
+        return _("You declined this offer. The employer is told. You can apply to other postings.")
+    return None
 
 
 def _link(application: Application) -> str:
@@ -314,9 +334,78 @@ def mentor_choices(actor: User, application: Application) -> list[MentorProfile]
     return list(db.session.scalars(query))
 
 
-def offer(actor: User, application: Application, mentor: MentorProfile | None) -> None:
-    """Offer the place; a mentoring posting's offer names a mentor, who then answers. Offering
-    again with another mentor (after a mentor declined) keeps the offer and renames the mentor."""
+@dataclass(frozen=True)
+class OfferTerms:
+    """What is offered: the participant reads these before accepting."""
+
+    start_date: date
+    end_date: date | None
+    hours_per_week: int
+    place: str
+    contact: str
+    message: str = ""
+
+    def problem(self) -> str | None:
+        if self.end_date is not None and self.end_date < self.start_date:
+            return _("The end date cannot be before the start date.")
+        if not 1 <= self.hours_per_week <= 60:
+            return _("Enter a whole number from 1 to 60.")
+        return None
+
+
+def place_of(posting: Posting) -> str:
+    """The posting's address, with its city unless the address already names it."""
+    if posting.city and posting.city.casefold() not in posting.location.casefold():
+        return f"{posting.location}, {posting.city}"
+    return posting.location
+
+
+def proposed_terms(actor: User, application: Application) -> OfferTerms:
+    """The terms the offer form starts from: those already offered, else the posting's, with
+    the person making the offer as the contact."""
+    if application.has_offer_terms:
+        return terms_of(application)
+    posting = application.posting
+    return OfferTerms(
+        start_date=posting.start_date,
+        end_date=posting.end_date,
+        hours_per_week=posting.hours_per_week,
+        place=place_of(posting)[:200],
+        contact=f"{actor.display_name}, {actor.email}"[:200],
+    )
+
+
+def terms_of(application: Application) -> OfferTerms | None:
+    if not application.has_offer_terms:
+        return None
+    return OfferTerms(
+        start_date=application.offer_start_date,
+        end_date=application.offer_end_date,
+        hours_per_week=application.offer_hours_per_week,
+        place=application.offer_place,
+        contact=application.offer_contact,
+        message=application.offer_message,
+    )
+
+
+def _store_terms(application: Application, terms: OfferTerms) -> None:
+    application.offer_start_date = terms.start_date
+    application.offer_end_date = terms.end_date
+    application.offer_hours_per_week = terms.hours_per_week
+    application.offer_place = terms.place.strip()
+    application.offer_contact = terms.contact.strip()
+    application.offer_message = terms.message.strip()
+
+
+def offer(
+    actor: User,
+    application: Application,
+    mentor: MentorProfile | None,
+    terms: OfferTerms | None = None,
+) -> None:
+    """Offer the place on the given terms (the posting's when none are given); a mentoring
+    posting's offer names a mentor, who then answers. Offering again with another mentor (after
+    a mentor declined) keeps the offer and renames the mentor."""
     mentoring = application.posting.kind == PostingKind.MENTORING
     renaming = mentoring and application.status == Status.OFFERED
     WORKFLOW.check(actor, application, "change_mentor" if renaming else "offer")
@@ -324,6 +413,10 @@ def offer(actor: User, application: Application, mentor: MentorProfile | None) -
         mentor is None or mentor.id not in {m.id for m in mentor_choices(actor, application)}
     ):
         raise Problem(_("Please choose a mentor who has a free place and time."))
+    terms = terms or proposed_terms(actor, application)
+    if terms.problem():
+        raise Problem(terms.problem())
+    _store_terms(application, terms)
     if renaming:
         audit.record(
             "application.mentor_changed",
