@@ -43,6 +43,8 @@ GLOSSARY: list[tuple[str, dict[str, tuple[str, ...]]]] = [
     (r"internships?", {"lv": ("prakse", "praksi", "prakses", "praksē", "prakš"), "sv": ("praktik",),
                        "ru": ("стажировк", "стажировок"), "uk": ("стажуван",)}),
     (r"jobs?", {"lv": ("vakanc",), "sv": ("jobb",), "ru": ("ваканси",), "uk": ("ваканс",)}),
+    (r"log in|logins?", {"lv": ("pieslēg", "pieslēdz"), "sv": ("logga in", "inloggning"),
+                         "ru": ("вой", "вход"), "uk": ("увій", "вхід", "вход")}),
     (r"appl(?:y|ies|ied|ying|ications?)", {"lv": ("pieteik", "pieteic", "piesak"), "sv": ("ansök",),
                                             "ru": ("заявк",), "uk": ("заявк",)}),
     (r"withdraw(?:s|n)?", {"lv": ("atsauk",), "sv": ("tillbaka",),
@@ -73,4 +75,12 @@ GLOSSARY: list[tuple[str, dict[str, tuple[str, ...]]]] = [
                   "ru": ("согласи",), "uk": ("згод",)}),
     (r"offer(?:s|ed)?", {"lv": ("piedāvā",), "sv": ("erbjud",),
                          "ru": ("предл",), "uk": ("пропо",)}),
+]  # fmt: skip
+
+# Words that must never translate a term because the glossary gives them to another idea: the
+# pattern for the English term, a pattern for the other idea (a string naming both may use both),
+# and the forbidden stems per language. Latvian "pieteikties" is "apply", never "log in".
+NEVER: list[tuple[str, str, dict[str, tuple[str, ...]]]] = [
+    (r"log in|logins?", r"appl(?:y|ies|ied|ying|ications?)|sign up",
+     {"lv": ("pieteik", "pieteic", "piesak", "piesāk")}),
 ]  # fmt: skip

@@ -15,7 +15,7 @@ from babel.messages.pofile import read_po
 from marketplace.cli import extract_messages
 from marketplace.i18n import LANGUAGES
 from tests.conftest import ROOT
-from tests.glossary import GLOSSARY
+from tests.glossary import GLOSSARY, NEVER
 
 TRANSLATED = [code for code in LANGUAGES if code != "en"]
 CYRILLIC = re.compile(r"[а-яёіїєґ]", re.IGNORECASE)
@@ -130,6 +130,35 @@ def glossary_problems(catalog: Catalog, code: str) -> list[str]:
     return problems
 
 
+def borrowed_word_problems(catalog: Catalog, code: str) -> list[str]:
+    problems = []
+    for m in catalog:
+        if not m.id:
+            continue
+        for english, translation in zip(english_of(m), strings_of(m), strict=False):
+            for pattern, other_idea, words in NEVER:
+                if not re.search(rf"\b(?:{pattern})\b", english, re.IGNORECASE):
+                    continue
+                if re.search(rf"\b(?:{other_idea})\b", english, re.IGNORECASE):
+                    continue
+                used = [stem for stem in words.get(code, ()) if stem in translation.lower()]
+                if used:
+                    problems.append(f"{english!r}: {code} uses {used} for {pattern!r}")
+    return problems
+
+
+# Forms like "прошёл(ла)" read badly: a sentence that would need both genders is rephrased.
+SLASHED_GENDER = re.compile(r"[а-яёіїєґ]\((?:а|ла|ась|лась|ся)\)|[а-яёіїєґ]/(?:а|ла|на)\b", re.I)
+
+
+def slashed_gender_forms(catalog: Catalog) -> list[str]:
+    return [
+        str(m.id)
+        for m in catalog
+        if m.id and any(SLASHED_GENDER.search(s) for s in strings_of(m) if s)
+    ]
+
+
 # The real catalogs --------------------------------------------------------------------------
 
 
@@ -157,6 +186,16 @@ def test_placeholders_and_plural_forms_match(catalogs, code):
 @pytest.mark.parametrize("code", TRANSLATED)
 def test_glossary_words_are_used(catalogs, code):
     assert glossary_problems(catalogs[code], code) == []
+
+
+@pytest.mark.parametrize("code", TRANSLATED)
+def test_words_reserved_for_another_idea_are_not_borrowed(catalogs, code):
+    assert borrowed_word_problems(catalogs[code], code) == []
+
+
+@pytest.mark.parametrize("code", ["ru", "uk"])
+def test_sentences_need_no_slashed_gender_forms(catalogs, code):
+    assert slashed_gender_forms(catalogs[code]) == []
 
 
 @pytest.mark.parametrize("code", ["ru", "uk"])
@@ -221,3 +260,20 @@ def test_checks_catch_a_string_missing_from_the_catalogs(tmp_path):
         extracted = {message_key(m) for m in read_po(handle) if m.id}
     in_catalog = {message_key(m) for m in load_catalog("lv") if m.id}
     assert extracted - in_catalog == {(None, "A brand new sentence nobody translated")}
+
+
+def test_checks_catch_apply_used_for_log_in():
+    catalog = Catalog(locale="lv")
+    catalog.add("Please log in to see this page.", "Lūdzu, piesakieties, lai redzētu šo lapu.")
+    catalog.add("Log in to apply", "Pieslēdzieties, lai iesniegtu pieteikumu")
+    problems = borrowed_word_problems(catalog, "lv")
+    assert len(problems) == 1 and "Please log in" in problems[0]
+    assert any("Please log in" in p for p in glossary_problems(catalog, "lv"))
+
+
+def test_checks_catch_slashed_gender_forms():
+    catalog = Catalog(locale="ru")
+    catalog.add("took part", "участвовал(а) и прошёл(ла)")
+    catalog.add("ready", "готов/а")
+    catalog.add("Attended", "Пройдено (а также посещено)")
+    assert slashed_gender_forms(catalog) == ["took part", "ready"]

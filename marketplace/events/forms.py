@@ -1,4 +1,5 @@
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import (
@@ -26,11 +27,13 @@ TIME_NEEDED = _l("Please enter a time, for example 09:30.")
 
 class EventForm(FlaskForm):
     site = ChoiceField(_l("Programme site"), coerce=int)
-    kind = ChoiceField(_l("Kind"), choices=options((k.value, k.label) for k in EventKind))
+    kind = ChoiceField(
+        lazy_pgettext("event", "Kind"), choices=options((k.value, k.label) for k in EventKind)
+    )
     title = StringField(
-        _l("Title"),
+        lazy_pgettext("event", "Title"),
         validators=[
-            DataRequired(message=_l("Please enter a title.")),
+            DataRequired(message=lazy_pgettext("event", "Please enter a title.")),
             Length(max=160, message=TOO_LONG),
             no_nul_bytes,
         ],

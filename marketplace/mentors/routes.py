@@ -158,7 +158,7 @@ def submit():
     profile = _own_profile_or_404()
     return take_step(
         lambda: services.submit(current_user, profile),
-        success=_("Sent for review. A coordinator will look at it soon."),
+        success=_("Your mentor profile is sent for review. A coordinator will look at it soon."),
         back=url_for("mentors.mine"),
     )
 

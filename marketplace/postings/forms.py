@@ -1,4 +1,5 @@
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, FieldList, FormField, StringField, SubmitField, TextAreaField
 from wtforms.validators import (
@@ -46,9 +47,9 @@ class PostingForm(FlaskForm):
         validators=[InputRequired(message=_l("Please choose one of the options."))],
     )
     title = StringField(
-        _l("Title"),
+        lazy_pgettext("posting", "Title"),
         validators=[
-            DataRequired(message=_l("Please enter a title.")),
+            DataRequired(message=lazy_pgettext("posting", "Please enter a title.")),
             Length(max=160, message=TOO_LONG),
             no_nul_bytes,
         ],
@@ -120,7 +121,7 @@ class SearchForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("Search"), validators=[Optional(), Length(max=200, message=TOO_LONG)])
-    kind = ChoiceField(_l("Kind"), validators=[Optional()])
+    kind = ChoiceField(lazy_pgettext("posting", "Kind"), validators=[Optional()])
     site = ChoiceField(_l("Programme site"), validators=[Optional()])
     city = ChoiceField(_l("City"), validators=[Optional()])
     language = ChoiceField(_l("Required language"), validators=[Optional()])

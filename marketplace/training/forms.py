@@ -1,4 +1,5 @@
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
@@ -22,9 +23,9 @@ class TrainingSessionForm(FlaskForm):
         _l("Category"), choices=options((c.value, c.label) for c in TrainingCategory)
     )
     title = StringField(
-        _l("Title"),
+        lazy_pgettext("training session", "Title"),
         validators=[
-            DataRequired(message=_l("Please enter a title.")),
+            DataRequired(message=lazy_pgettext("training session", "Please enter a title.")),
             Length(max=160, message=TOO_LONG),
             no_nul_bytes,
         ],
