@@ -32,7 +32,13 @@ from marketplace.extensions import (
     migrate,
 )
 from marketplace.forms import LARGEST_ID
-from marketplace.i18n import LANGUAGES, format_site_datetime, select_locale, select_timezone
+from marketplace.i18n import (
+    LANGUAGES,
+    format_site_datetime,
+    register_formatters,
+    select_locale,
+    select_timezone,
+)
 from marketplace.languages import country_name, language_name
 from marketplace.navigation import visible_menu
 from marketplace.notifications.services import unread_count
@@ -78,6 +84,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=MIGRATIONS_DIRECTORY)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    register_formatters(app)
     limiter.init_app(app)
     compress.init_app(app)
     bootstrap.init_app(app)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime, time
 
-from babel.dates import format_datetime
-from flask import current_app, has_request_context, request, session
-from flask_babel import get_locale
+from babel import Locale, dates
+from flask import Flask, current_app, has_request_context, request, session
+from flask_babel import get_locale, get_timezone, to_user_timezone
 from flask_login import current_user
 
 # Each language is named in itself, so a reader finds their own language whatever is shown.
@@ -18,6 +18,10 @@ LANGUAGES: dict[str, str] = {
     "uk": "Українська",
 }
 SESSION_KEY = "locale"
+# The language a page is written in, and the conventions its dates follow: English pages are read
+# in Riga and Linköping, so they write day before month and a 24-hour clock, as in Britain.
+FORMATTING_LOCALES = {"en": "en_GB"}
+NAMED_FORMATS = ("short", "medium", "long", "full")
 
 
 def select_locale() -> str:
@@ -44,6 +48,53 @@ def select_timezone() -> str:
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]
 
 
+def formatting_locale() -> Locale:
+    """The locale whose conventions dates and times follow on this page."""
+    locale = get_locale() or Locale.parse(current_app.config["BABEL_DEFAULT_LOCALE"])
+    return Locale.parse(FORMATTING_LOCALES.get(str(locale), str(locale)))
+
+
+def format_date(value: date | datetime, format: str = "medium", rebase: bool = True) -> str:
+    if rebase and isinstance(value, datetime):
+        value = to_user_timezone(value)
+    return dates.format_date(value, format, locale=formatting_locale())
+
+
+def format_time(value: time | datetime, format: str = "short", rebase: bool = True) -> str:
+    """A time of day, never with seconds: every named format is the short one."""
+    if format in NAMED_FORMATS:
+        format = "short"
+    tzinfo = get_timezone() if rebase else None
+    return dates.format_time(value, format, tzinfo=tzinfo, locale=formatting_locale())
+
+
+def format_datetime(
+    instant: datetime, format: str = "medium", rebase: bool = True, tzinfo=None
+) -> str:
+    """An instant as a date in ``format`` and a time without seconds (or a pattern as given)."""
+    locale = formatting_locale()
+    if tzinfo is None and rebase:
+        tzinfo = get_timezone()
+    if format not in NAMED_FORMATS:
+        return dates.format_datetime(instant, format, tzinfo=tzinfo, locale=locale)
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=UTC)
+    local = instant if tzinfo is None else instant.astimezone(tzinfo)
+    return (
+        locale.datetime_formats[format]
+        .replace("'", "")
+        .replace("{0}", dates.format_time(local, "short", locale=locale))
+        .replace("{1}", dates.format_date(local, format, locale=locale))
+    )
+
+
+def register_formatters(app: Flask) -> None:
+    """Templates format dates with the functions above rather than Flask-Babel's own."""
+    app.jinja_env.filters.update(
+        dateformat=format_date, timeformat=format_time, datetimeformat=format_datetime
+    )
+
+
 def format_site_datetime(instant: datetime, site, format: str = "medium") -> str:
     """An instant as the wall-clock time at ``site``, in the reader's language."""
-    return format_datetime(instant, format, tzinfo=site.zone, locale=get_locale())
+    return format_datetime(instant, format, tzinfo=site.zone)

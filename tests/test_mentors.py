@@ -133,7 +133,7 @@ def test_windows_must_not_overlap_and_the_message_names_the_conflict(app, make_u
     clash = mentor.post("/mentors/me/windows", data=window_form(start="11:00", end="13:00"))
     page = clash.get_data(as_text=True)
     assert clash.status_code == 400
-    assert "This overlaps your window Tuesday 9:00" in page
+    assert "This overlaps your window Tuesday 09:00" in page
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AvailabilityWindow)) == 2
 
     touching = mentor.post("/mentors/me/windows", data=window_form(start="12:00", end="13:00"))

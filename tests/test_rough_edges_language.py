@@ -1,13 +1,17 @@
 """Rough edges in wording, dates and labels found when the site was read as its people read it."""
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
+from flask import render_template_string
+from flask_babel import get_locale
 
 from marketplace.accounts.roles import Role
 from marketplace.cli import extract_messages
+from marketplace.extensions import db
 from tests.conftest import english_client, log_in
 from tests.test_mentors import PROFILE_FORM
 from tests.test_translations import load_catalog
@@ -76,3 +80,67 @@ def test_a_sent_mentor_profile_is_not_called_a_posting(app, make_user):
     page = mentor.post("/mentors/me/submit", follow_redirects=True).get_data(as_text=True)
 
     assert "Your mentor profile is sent for review." in page
+
+
+# Dates and times -------------------------------------------------------------------------------
+
+AN_INSTANT = datetime(2026, 12, 4, 14, 3, 5, tzinfo=UTC)
+DATE_PLACEHOLDERS = re.compile(r"%\((?:date|window|first|last|deadline|until|day|start|end)\)s\.")
+
+
+def formatted(app, code: str, template: str, **values) -> str:
+    with app.test_request_context(headers={"Accept-Language": code}):
+        return render_template_string(template, **values)
+
+
+def test_english_pages_write_the_day_before_the_month_in_english(app):
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert str(get_locale()) == "en"
+        page = render_template_string(
+            '{{ d | dateformat("medium") }}|{{ d | datetimeformat("short") }}', d=AN_INSTANT
+        )
+    assert page == "4 Dec 2026|04/12/2026, 16:03"  # Riga's time in December: UTC+2
+
+
+@pytest.mark.parametrize("code", ["en", "lv", "sv", "ru", "uk"])
+def test_times_never_show_seconds(app, code):
+    page = formatted(
+        app,
+        code,
+        '{{ d | datetimeformat("medium") }}|{{ d | datetimeformat("long") }}|'
+        '{{ d | datetimeformat }}|{{ d | timeformat("medium") }}|{{ d | timeformat }}',
+        d=AN_INSTANT,
+    )
+    assert "16:03" in page
+    assert ":05" not in page
+
+
+@pytest.mark.parametrize("code", ["lv", "ru", "uk"])
+def test_a_date_ending_in_an_abbreviation_gets_no_second_full_stop(app, catalogs, code):
+    assert formatted(app, code, '{{ d | dateformat("medium") }}', d=AN_INSTANT).endswith(".")
+    doubled = [
+        str(m.id)
+        for m in catalogs[code]
+        if m.id and isinstance(m.string, str) and DATE_PLACEHOLDERS.search(m.string)
+    ]
+    assert doubled == []
+
+
+def test_the_dashboard_shows_the_login_before_this_one(app, make_user):
+    user = make_user(Role.PARTICIPANT)
+    earlier = english_client(app)
+    log_in(earlier, user).created_at = datetime(2026, 11, 20, 8, 15, tzinfo=UTC)
+    db.session.commit()
+    client = english_client(app)
+    log_in(client, user)
+
+    page = client.get("/dashboard").get_data(as_text=True)
+
+    assert "Last login: 20 Nov 2026, 10:15" in page
+
+
+def test_a_first_login_shows_no_last_login(app, make_user):
+    client = english_client(app)
+    log_in(client, make_user(Role.PARTICIPANT))
+
+    assert "Last login" not in client.get("/dashboard").get_data(as_text=True)

@@ -3,7 +3,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from marketplace.auth import attempts, bp, services, tokens
+from marketplace.auth import attempts, bp, services, sessions, tokens
 from marketplace.auth.forms import (
     LoginForm,
     LogoutForm,
@@ -22,6 +22,11 @@ from marketplace.sites.services import all_sites
 
 REGISTRATIONS = ConfiguredLimit("REGISTRATIONS_PER_IP", per_address)
 RESET_REQUESTS = ConfiguredLimit("PASSWORD_RESET_REQUESTS_PER_IP", per_address)
+
+
+@bp.app_context_processor
+def login_history() -> dict:
+    return {"previous_login_at": sessions.previous_login_at}
 
 
 def _fresh_session_for_login() -> None:

@@ -92,6 +92,15 @@ def current_session_id() -> int | None:
     return g.get("user_session_id")
 
 
+def previous_login_at(user: User) -> datetime | None:
+    """When ``user`` last logged in before this session: the login that opened this session is
+    no news to them, an earlier one they do not remember is."""
+    query = sa.select(sa.func.max(UserSession.created_at)).where(UserSession.user_id == user.id)
+    if (current := current_session_id()) is not None:
+        query = query.where(UserSession.id != current)
+    return db.session.scalar(query)
+
+
 def end(record: UserSession) -> None:
     record.ended_at = record.ended_at or utcnow()
 

@@ -7,13 +7,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 
 from marketplace.accounts.models import RoleGrant, User
 from marketplace.accounts.roles import Role
 from marketplace.audit import services as audit
 from marketplace.extensions import db
+from marketplace.i18n import format_date, format_time
 from marketplace.languages import CefrLevel
 from marketplace.links import path_for
 from marketplace.mentors.models import (
