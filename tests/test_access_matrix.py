@@ -112,7 +112,7 @@ ACCESS: dict[str, dict[str, frozenset[str]]] = {
     "postings.new": {"GET": EMPLOYERS, "POST": EMPLOYERS},
     "postings.edit": {"GET": HOTEL, "POST": HOTEL},
     "postings.submit": {"POST": HOTEL},
-    "postings.close": {"POST": HOTEL},
+    "postings.close": {"GET": HOTEL, "POST": HOTEL},
     "postings.review": {"POST": SITE_COORDINATION},
     # Mentors: employer staff may become mentors; the mentor keeps their own availability.
     "mentors.mine": {"GET": EMPLOYERS},
@@ -172,7 +172,7 @@ ACCESS: dict[str, dict[str, frozenset[str]]] = {
     "placements.confirm_session": {"POST": only("participant")},
     "placements.dispute_session": {"POST": only("participant")},
     "placements.sessions_to_check": {"GET": COORDINATORS},
-    "placements.end": {"POST": HOTEL | SITE_COORDINATION},
+    "placements.end": {"GET": HOTEL | SITE_COORDINATION, "POST": HOTEL | SITE_COORDINATION},
     "placements.outcome": {"POST": HOTEL | SITE_COORDINATION},
     # Training (coordinators) and events (everyone at the site; RSVP for those who attend).
     "training.index": {"GET": COORDINATORS, "POST": COORDINATORS},

@@ -154,7 +154,7 @@ def test_closed_posting_refuses_and_expires_waiting_applications(app, make_user,
     waiting = approved_participant(app, make_user, world.coordinator)
     with app.test_request_context():
         application = services.apply(waiting.user, waiting, posting, "Please")
-    client_for(app, world.owner).post(f"/postings/{posting.id}/close")
+    client_for(app, world.owner).post(f"/postings/{posting.id}/close", data={"confirmed": "yes"})
     db.session.refresh(application)
     assert application.status == "expired"
     late = approved_participant(app, make_user, world.coordinator)

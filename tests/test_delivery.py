@@ -122,10 +122,14 @@ def test_ending_frees_the_mentor_and_blocks_new_sessions(app, placement):
     mentor_before = placement.mentor.active_mentees
     coordinator = client_for(app, placement.world.coordinator)
     page = coordinator.post(
-        f"/placements/{placement.id}/end/early", data={"reason": ""}, follow_redirects=True
+        f"/placements/{placement.id}/end/early",
+        data={"reason": "", "confirmed": "yes"},
+        follow_redirects=True,
     )
     assert "Please say why" in page.get_data(as_text=True)
-    coordinator.post(f"/placements/{placement.id}/end/early", data={"reason": "Moved city"})
+    coordinator.post(
+        f"/placements/{placement.id}/end/early", data={"reason": "Moved city", "confirmed": "yes"}
+    )
     db.session.expire_all()
     ended = db.session.get(Placement, placement.id)
     assert ended.status == "ended_early" and ended.mentor.active_mentees == mentor_before - 1
@@ -137,13 +141,14 @@ def test_ending_frees_the_mentor_and_blocks_new_sessions(app, placement):
 
 def test_employer_records_a_job_offer(app, placement):
     hotel = client_for(app, placement.world.owner)
-    hotel.post(f"/placements/{placement.id}/end/completed")
+    hotel.post(f"/placements/{placement.id}/end/completed", data={"confirmed": "yes"})
     hotel.post(
         f"/placements/{placement.id}/outcome",
         data={
             "outcome": "job_offer",
             "outcome_date": site_today().isoformat(),
             "offer_accepted": "y",
+            "confirmed": "yes",
         },
     )
     db.session.expire_all()

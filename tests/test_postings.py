@@ -117,7 +117,7 @@ def test_editing_a_published_posting_sends_it_back_for_review(app, make_user):
 def test_owner_closes_a_published_posting(app, make_user):
     organisation, owner, coordinator = employer_world(app, make_user)
     posting = make_posting(app, organisation, owner, coordinator)
-    client_for(app, owner).post(f"/postings/{posting.id}/close")
+    client_for(app, owner).post(f"/postings/{posting.id}/close", data={"confirmed": "yes"})
     db.session.refresh(posting)
     assert (posting.status, posting.closed_reason) == ("closed", "by_owner")
     page = english_client(app).get(f"/postings/{posting.id}").get_data(as_text=True)

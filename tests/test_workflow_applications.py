@@ -200,7 +200,7 @@ def test_approving_after_the_owner_closed_the_posting_makes_the_placement_and_sa
     posting = posting_for(app, world, seats=1)
     profile = approved_participant(app, make_user, world.coordinator)
     application = accepted_application(app, world, posting, profile)
-    _client(app, world.owner).post(f"/postings/{posting.id}/close")
+    _client(app, world.owner).post(f"/postings/{posting.id}/close", data={"confirmed": "yes"})
     db.session.expire_all()
     assert posting.status == "closed"
 

@@ -140,6 +140,10 @@ def offers(page: str, path: str) -> bool:
     return re.search(rf'\b(?:form)?action="{re.escape(path)}"', page) is not None
 
 
+# Irreversible steps are confirmed on a page of their own; its button sends this.
+CONFIRMED = {"confirmed": "yes"}
+
+
 def try_every_step(table: Table) -> list[str]:
     """Each step, by each person, from each status, through the site: the disagreements."""
     problems = []
@@ -223,7 +227,7 @@ def test_posting_steps_follow_the_table(app, make_user):
                 {"comment": REASON},
             ),
             "reject": lambda p: (f"/postings/{p.id}/review/reject", {"comment": REASON}),
-            "close": lambda p: (f"/postings/{p.id}/close", {}),
+            "close": lambda p: (f"/postings/{p.id}/close", CONFIRMED),
         },
         not_routed={"create"},
         implicit={"resubmit"},
@@ -441,8 +445,11 @@ def test_placement_steps_follow_the_table(app, make_user):
         put=lambda status: put_status(placement, status),
         routes={
             "log_session": lambda p: (f"/placements/{p.id}/sessions", session_form),
-            "complete": lambda p: (f"/placements/{p.id}/end/completed", {}),
-            "end_early": lambda p: (f"/placements/{p.id}/end/early", {"reason": REASON}),
+            "complete": lambda p: (f"/placements/{p.id}/end/completed", CONFIRMED),
+            "end_early": lambda p: (
+                f"/placements/{p.id}/end/early",
+                {"reason": REASON, **CONFIRMED},
+            ),
         },
         observe={
             "log_session": lambda p: db.session.scalar(

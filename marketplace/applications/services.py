@@ -669,6 +669,16 @@ def applicant_counts(postings: list[Posting]) -> dict[int, int]:
     return {posting_id: count for posting_id, count in rows}
 
 
+def waiting_count(posting: Posting) -> int:
+    """Applications still waiting for the employer's answer (they expire when it closes)."""
+    return db.session.scalar(
+        sa.select(sa.func.count(Application.id)).where(
+            Application.posting_id == posting.id,
+            Application.status.in_([Status.SUBMITTED, Status.SHORTLISTED]),
+        )
+    )
+
+
 def applicant_count(posting: Posting) -> int:
     return db.session.scalar(
         sa.select(sa.func.count(Application.id)).where(Application.posting_id == posting.id)

@@ -51,7 +51,12 @@ class EndForm(FlaskForm):
 
 
 class OutcomeForm(FlaskForm):
-    outcome = ChoiceField(_l("Outcome"), choices=options((o.value, o.label) for o in Outcome))
+    # No outcome is chosen for the person: the list starts at "Choose…".
+    outcome = ChoiceField(
+        _l("Outcome"),
+        choices=options([("", _l("Choose…")), *((o.value, o.label) for o in Outcome)]),
+        validators=[DataRequired(message=_l("Please choose the outcome."))],
+    )
     outcome_date = DateInputField(_l("Date (for a job offer or hiring)"), validators=[Optional()])
     offer_accepted = BooleanField(_l("The job offer was accepted"))
     submit = SubmitField(_l("Save the outcome"))

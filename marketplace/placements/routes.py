@@ -28,11 +28,12 @@ def index():
     return render_template("placements/index.html", page=page)
 
 
-def _render(placement: Placement, session_form=None, status: int = 200):
-    outcome_form = OutcomeForm(obj=placement)
-    if placement.outcome:
-        outcome_form.outcome.data = placement.outcome.value
-        outcome_form.offer_accepted.data = bool(placement.job_offer_accepted)
+def _render(placement: Placement, session_form=None, status: int = 200, outcome_form=None):
+    if outcome_form is None:
+        outcome_form = OutcomeForm(formdata=None, obj=placement)
+        if placement.outcome:
+            outcome_form.outcome.data = placement.outcome.value
+            outcome_form.offer_accepted.data = bool(placement.job_offer_accepted)
     return (
         render_template(
             "placements/show.html",
@@ -131,46 +132,74 @@ def _answer(session: MentoringSession, confirm: bool, note: str):
     )
 
 
-@bp.post("/<int:placement_id>/end/<how>")
+def _confirmed() -> bool:
+    """Whether the person pressed the confirmation page's button (see _macros/confirm.html)."""
+    return request.method == "POST" and request.form.get("confirmed") == "yes"
+
+
+@bp.route("/<int:placement_id>/end/<how>", methods=["GET", "POST"])
 @signed_in
 def end(placement_id: int, how: str):
+    """Ending cannot be undone: the person first sees what it does, then confirms."""
     placement = _visible_or_404(placement_id)
     if how not in {"completed", "early"}:
         abort(404)
     step = "complete" if how == "completed" else "end_early"
     if not services.WORKFLOW.is_theirs(current_user, placement, step):
         abort(403)  # before reading the form, so others learn nothing from its messages
+    back = url_for("placements.show", placement_id=placement.id)
     form = EndForm()
-    if not form.validate_on_submit():  # too long, or a character not allowed
-        for error in form.reason.errors:
+    if request.method == "POST" and not form.validate_on_submit():
+        for error in form.reason.errors:  # too long, or a character not allowed
             flash(error, "warning")
-        return redirect(url_for("placements.show", placement_id=placement.id))
-    return take_step(
-        lambda: services.end(current_user, placement, how == "completed", form.reason.data or ""),
-        success=_("Saved."),
-        back=url_for("placements.show", placement_id=placement.id),
+        return redirect(back)
+    if not services.WORKFLOW.may(current_user, placement, step):
+        flash(_("This is not possible in the current status."), "warning")
+        return redirect(back)
+    early = how == "early"
+    if early and _confirmed() and not (form.reason.data or "").strip():
+        form.reason.errors.append(_("Please say why the placement ended early."))
+    elif _confirmed():
+        return take_step(
+            lambda: services.end(current_user, placement, not early, form.reason.data or ""),
+            success=_("The placement is completed. You can now record its outcome.")
+            if not early
+            else _("The placement has ended. You can now record its outcome."),
+            back=back,
+        )
+    return (
+        render_template("placements/confirm_end.html", placement=placement, early=early, form=form),
+        400 if form.reason.errors else 200,
     )
 
 
 @bp.post("/<int:placement_id>/outcome")
 @signed_in
 def outcome(placement_id: int):
+    """Recording an outcome is reported to funders: the person confirms what they chose."""
     placement = _visible_or_404(placement_id)
     if not services.manages(current_user, placement):
         abort(403)  # before reading the form, so others learn nothing from its messages
     form = OutcomeForm()
     if not form.validate_on_submit():
-        flash(_("Please check the outcome and its date."), "warning")
+        return _render(placement, status=400, outcome_form=form)
+    chosen = Outcome(form.outcome.data)
+    problem = services.outcome_problem(placement, chosen, form.outcome_date.data)
+    if problem and problem.field:
+        getattr(form, problem.field).errors.append(problem.message)
+        return _render(placement, status=400, outcome_form=form)
+    if problem:
+        flash(problem.message, "warning")
         return redirect(url_for("placements.show", placement_id=placement.id))
+    if not _confirmed():
+        return render_template(
+            "placements/confirm_outcome.html", placement=placement, form=form, outcome=chosen
+        )
     return take_step(
         lambda: services.record_outcome(
-            current_user,
-            placement,
-            Outcome(form.outcome.data),
-            form.outcome_date.data,
-            form.offer_accepted.data,
+            current_user, placement, chosen, form.outcome_date.data, form.offer_accepted.data
         ),
-        success=_("Saved."),
+        success=_("The outcome is recorded."),
         back=url_for("placements.show", placement_id=placement.id),
     )
 

@@ -238,6 +238,20 @@ def end(actor: User, placement: Placement, completed: bool, reason: str = "") ->
     db.session.commit()
 
 
+def outcome_problem(
+    placement: Placement, outcome: Outcome, on: date | None
+) -> PlacementProblem | None:
+    """Why this outcome cannot be recorded as given, or None (asked before confirming)."""
+    today = today_at(placement.posting.site)
+    if placement.ended_on and today > placement.ended_on + OUTCOME_WINDOW:
+        return PlacementProblem("", _("Outcomes can be recorded up to 12 months after the end."))
+    if outcome in {Outcome.JOB_OFFER, Outcome.HIRED} and on is None:
+        return PlacementProblem("outcome_date", _("Please enter the date."))
+    if on is not None and on > today:
+        return PlacementProblem("outcome_date", _("The date cannot be in the future."))
+    return None
+
+
 def record_outcome(
     actor: User,
     placement: Placement,
@@ -247,13 +261,9 @@ def record_outcome(
 ) -> None:
     if not manages(actor, placement):
         raise NotAllowed
-    today = today_at(placement.posting.site)
-    if placement.ended_on and today > placement.ended_on + OUTCOME_WINDOW:
-        raise PlacementProblem("", _("Outcomes can be recorded up to 12 months after the end."))
-    if outcome in {Outcome.JOB_OFFER, Outcome.HIRED} and on is None:
-        raise PlacementProblem("outcome_date", _("Please enter the date."))
-    if on is not None and on > today:
-        raise PlacementProblem("outcome_date", _("The date cannot be in the future."))
+    problem = outcome_problem(placement, outcome, on)
+    if problem:
+        raise problem
     placement.outcome, placement.outcome_date = outcome, on
     placement.job_offer_accepted = offer_accepted if outcome == Outcome.JOB_OFFER else None
     audit.record(

@@ -225,14 +225,27 @@ def submit(posting_id: int):
     )
 
 
-@bp.post("/<int:posting_id>/close")
+@bp.route("/<int:posting_id>/close", methods=["GET", "POST"])
 @signed_in
 def close(posting_id: int):
+    """Closing cannot be undone: the staff first see what it does, then confirm."""
     posting = _visible_or_404(posting_id)
-    return take_step(
-        lambda: services.close_by_owner(current_user, posting),
-        success=_("The posting is closed. Nobody can apply any more."),
-        back=url_for("postings.show", posting_id=posting.id),
+    if not services.WORKFLOW.is_theirs(current_user, posting, "close"):
+        abort(403)
+    back = url_for("postings.show", posting_id=posting.id)
+    if request.method == "POST" and request.form.get("confirmed") == "yes":
+        return take_step(
+            lambda: services.close_by_owner(current_user, posting),
+            success=_("The posting is closed. Nobody can apply any more."),
+            back=back,
+        )
+    if not services.WORKFLOW.may(current_user, posting, "close"):
+        flash(_("This is not possible in the current status."), "warning")
+        return redirect(back)
+    return render_template(
+        "postings/confirm_close.html",
+        posting=posting,
+        waiting=applications.waiting_count(posting),
     )
 
 
