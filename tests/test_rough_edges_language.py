@@ -4,6 +4,7 @@ import re
 from datetime import UTC, datetime
 
 import pytest
+import sqlalchemy as sa
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 from flask import render_template_string
@@ -12,7 +13,15 @@ from flask_babel import get_locale
 from marketplace.accounts.roles import Role
 from marketplace.cli import extract_messages
 from marketplace.extensions import db
+from marketplace.mentors.models import MentorProfile
+from tests.application_helpers import (
+    accepted_application,
+    approved_participant,
+    make_world,
+    posting_for,
+)
 from tests.conftest import english_client, log_in
+from tests.participant_helpers import make_participant
 from tests.test_mentors import PROFILE_FORM
 from tests.test_translations import load_catalog
 
@@ -144,3 +153,48 @@ def test_a_first_login_shows_no_last_login(app, make_user):
     log_in(client, make_user(Role.PARTICIPANT))
 
     assert "Last login" not in client.get("/dashboard").get_data(as_text=True)
+
+
+# Labels -------------------------------------------------------------------------------------
+
+
+def test_the_coordinator_reads_a_participant_in_the_third_person(app, make_user):
+    coordinator = make_user(Role.COORDINATOR)
+    profile = make_participant(app, make_user(Role.PARTICIPANT), submit=True)
+    client = english_client(app)
+    log_in(client, coordinator)
+
+    page = client.get(f"/participants/{profile.id}").get_data(as_text=True)
+
+    assert "Level in the local language" in page and "Does not speak it yet" in page
+    assert "Work interests" in page
+    assert "Your level" not in page and "interests you" not in page
+    assert "Comment for the participant" in page and "Comment for the employer" not in page
+
+
+def test_returning_an_accepted_offer_speaks_to_employer_and_participant(app, make_user):
+    world = make_world(app, make_user)
+    posting = posting_for(app, world, kind="job")
+    profile = approved_participant(app, make_user, world.coordinator)
+    application = accepted_application(app, world, posting, profile)
+    client = english_client(app)
+    log_in(client, world.coordinator)
+
+    page = client.get(f"/applications/{application.id}").get_data(as_text=True)
+
+    assert "Comment for the employer and the participant" in page
+
+
+def test_a_mentor_profile_under_review_gets_a_comment_for_the_mentor(app, make_user):
+    coordinator = make_user(Role.COORDINATOR)
+    mentor = english_client(app)
+    log_in(mentor, make_user(Role.MENTOR))
+    mentor.post("/mentors/me/profile", data=PROFILE_FORM)
+    mentor.post("/mentors/me/submit")
+    profile = db.session.scalar(sa.select(MentorProfile))
+    client = english_client(app)
+    log_in(client, coordinator)
+
+    page = client.get(f"/mentors/{profile.id}").get_data(as_text=True)
+
+    assert "Comment for the mentor" in page and "Comment for the employer" not in page

@@ -14,7 +14,7 @@ from marketplace.mentors import services as mentors
 from marketplace.mentors.models import MentorProfile
 from marketplace.pagination import paginate
 from marketplace.participants import services as participants
-from marketplace.postings.forms import CommentForm
+from marketplace.postings.forms import ReturnedOfferCommentForm
 from marketplace.postings.models import Posting, PostingKind
 from marketplace.problems import Problem, full_page, take_step
 from marketplace.workflow.services import history
@@ -108,7 +108,7 @@ def _render(application: Application, *, decline_form=None, offer_form=None, sta
             decline_form=decline_form or DeclineForm(formdata=None),
             offer_form=offer_form or _offer_form(application, actions),
             mentor_decline_form=MentorDeclineForm(formdata=None),
-            comment_form=CommentForm(formdata=None),
+            comment_form=ReturnedOfferCommentForm(formdata=None),
             history=history(application),
             placement_id=services.placement_id_for(application),
             **conversations.view(current_user, conversations.Thread("application", application)),
@@ -307,7 +307,7 @@ def approve(application_id: int):
 @roles_required(Role.COORDINATOR, Role.SUPER_ADMIN)
 def return_offer(application_id: int):
     application = _visible_or_404(application_id)
-    form = CommentForm()
+    form = ReturnedOfferCommentForm()
     if not form.validate_on_submit():  # too long, or a character not allowed
         for error in form.comment.errors:
             flash(error, "warning")

@@ -23,7 +23,7 @@ from marketplace.mentors.models import ProfileStatus as Status
 from marketplace.organisations.models import Organisation, OrganisationStatus
 from marketplace.pagination import paginate
 from marketplace.placements import services as placements
-from marketplace.postings.forms import CommentForm
+from marketplace.postings.forms import MentorCommentForm
 from marketplace.problems import Problem, take_step
 from marketplace.review.decisions import decide
 from marketplace.sites.clock import today_at
@@ -275,7 +275,7 @@ def show(profile_id: int):
         actions=services.WORKFLOW.available(current_user, profile),
         next_slot=services.next_slot(profile, viewer_zone),
         history=history(profile) if can_review else [],
-        comment_form=CommentForm(),
+        comment_form=MentorCommentForm(),
     )
 
 

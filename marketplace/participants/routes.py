@@ -26,7 +26,7 @@ from marketplace.participants.models import (
     WorkPermit,
 )
 from marketplace.participants.models import ProfileStatus as Status
-from marketplace.postings.forms import CommentForm
+from marketplace.postings.forms import ParticipantCommentForm
 from marketplace.problems import Problem, take_step
 from marketplace.questionnaires import services as questionnaires
 from marketplace.review.decisions import decide
@@ -251,7 +251,7 @@ def show(profile_id: int):
         response=response,
         readable_answer=questionnaires.readable_answer,
         interview_form=interview,
-        comment_form=CommentForm(),
+        comment_form=ParticipantCommentForm(),
         actions=services.WORKFLOW.available(current_user, profile),
         history=history(profile),
         funder_consent=services.active_consent(profile.user, services.FUNDER_CONSENT),

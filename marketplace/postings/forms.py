@@ -107,10 +107,26 @@ class PostingForm(FlaskForm):
             raise ValidationError(_l("Each language can be listed only once."))
 
 
+COMMENT_CHECKS = [Optional(), Length(max=2000, message=TOO_LONG), no_nul_bytes]
+
+
 class CommentForm(FlaskForm):
+    """A coordinator's comment on a review step; each kind's label names who reads it."""
+
+    comment = TextAreaField(_l("Comment for the employer"), validators=COMMENT_CHECKS)
+
+
+class ParticipantCommentForm(CommentForm):
+    comment = TextAreaField(_l("Comment for the participant"), validators=COMMENT_CHECKS)
+
+
+class MentorCommentForm(CommentForm):
+    comment = TextAreaField(_l("Comment for the mentor"), validators=COMMENT_CHECKS)
+
+
+class ReturnedOfferCommentForm(CommentForm):
     comment = TextAreaField(
-        _l("Comment for the employer"),
-        validators=[Optional(), Length(max=2000, message=TOO_LONG), no_nul_bytes],
+        _l("Comment for the employer and the participant"), validators=COMMENT_CHECKS
     )
 
 
