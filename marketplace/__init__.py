@@ -40,6 +40,7 @@ from marketplace.i18n import (
     select_timezone,
 )
 from marketplace.languages import country_name, language_name
+from marketplace.main.todo import todo_count
 from marketplace.navigation import visible_menu
 from marketplace.notifications.services import unread_count
 from marketplace.participants.services import participant_age
@@ -141,6 +142,8 @@ def register_request_hooks(app: Flask) -> None:
             "unread_notifications": (
                 unread_count(current_user) if current_user.is_authenticated else 0
             ),
+            # Called by the menu only when it shows "Dashboard"; counted once per request.
+            "todo_count": lambda: todo_count(current_user) if current_user.is_authenticated else 0,
             # Not from the request: an error page for a too-large body must not read it again.
             "logout_form": LogoutForm(formdata=None),
             "request_path": request.full_path.rstrip("?"),

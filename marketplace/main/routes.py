@@ -1,7 +1,8 @@
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from flask import redirect, render_template, request, session
+from flask import redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace.accounts.roles import ROLE_DESCRIPTIONS, Role
@@ -9,10 +10,8 @@ from marketplace.authz import public, signed_in
 from marketplace.extensions import db
 from marketplace.i18n import LANGUAGES, SESSION_KEY
 from marketplace.main import bp
-from marketplace.participants import services as participants
+from marketplace.main.todo import todo_items
 from marketplace.redirects import safe_next
-from marketplace.review import services as review
-from marketplace.review.services import approvals_waiting
 from marketplace.sites.services import all_sites
 
 
@@ -26,20 +25,26 @@ def home():
 @signed_in
 def dashboard():
     grants = sorted(current_user.role_grants, key=lambda g: (g.role.value, g.site_id or 0))
-    review_counts = (
-        review.counts(current_user) | {"approvals": approvals_waiting(current_user)}
-        if current_user.has_role(Role.COORDINATOR, Role.SUPER_ADMIN)
-        else None
-    )
     return render_template(
         "main/dashboard.html",
         grants=grants,
         role_descriptions=ROLE_DESCRIPTIONS,
-        review_counts=review_counts,
-        next_steps=participants.next_steps(current_user)
-        if current_user.has_role(Role.PARTICIPANT)
-        else [],
+        todo=todo_items(current_user),
+        suggestion=_suggestion(),
     )
+
+
+def _suggestion() -> tuple[str, str] | None:
+    """A sensible next step for a person with nothing to do."""
+    if current_user.has_role(Role.COORDINATOR, Role.SUPER_ADMIN):
+        return _("Open the review queue"), url_for("review.queue")
+    if current_user.has_role(Role.PARTICIPANT):
+        return _("Browse postings and apply."), url_for("postings.index")
+    if current_user.has_role(Role.EMPLOYER_STAFF):
+        return _("Your organisations"), url_for("organisations.mine")
+    if current_user.has_role(Role.MENTOR):
+        return _("Your mentoring"), url_for("mentors.mine")
+    return None
 
 
 @bp.post("/language")
