@@ -102,7 +102,7 @@ def register_extensions(app: Flask) -> None:
 FEATURES = (
     "main", "auth", "accounts", "postings", "organisations", "review", "notifications",
     "mentors", "participants", "applications", "placements", "training", "events", "calendars",
-    "conversations",
+    "conversations", "plans",
     "questionnaires", "admin", "sites",
     "audit", "mail",
 )  # fmt: skip

@@ -23,6 +23,7 @@ from marketplace.participants.models import (
     RecommendedSupport,
 )
 from marketplace.placements.models import MentoringSession, Placement
+from marketplace.plans.models import Plan, PlanGoal, PlanMeasure, PlanVersion
 from marketplace.postings.models import Posting, PostingLanguage
 from marketplace.questionnaires.models import (
     Answer,
@@ -58,6 +59,10 @@ __all__ = [
     "ParticipantLanguage",
     "ParticipantProfile",
     "Placement",
+    "Plan",
+    "PlanGoal",
+    "PlanMeasure",
+    "PlanVersion",
     "Posting",
     "PostingLanguage",
     "Question",

@@ -22,6 +22,8 @@ ARGUMENTS_BY_BLUEPRINT = {
     ("session_id", "account"): "device_id",
     ("profile_id", "mentors"): "mentor_profile_id",
     ("profile_id", "participants"): "participant_profile_id",
+    ("profile_id", "plans"): "participant_profile_id",
+    ("number", "plans"): "plan_version_number",
 }
 FIXED_ARGUMENTS = {"kind": "application", "action": "approve", "how": "completed"}
 FIXED_BY_BLUEPRINT = {("action", "postings"): "publish"}

@@ -23,6 +23,8 @@ from marketplace.organisations import services as organisations
 from marketplace.organisations.models import OrganisationMember
 from marketplace.participants import services as participants
 from marketplace.placements import services as placements
+from marketplace.plans import services as plans
+from marketplace.plans.models import Measure
 from marketplace.training import services as training
 from marketplace.training.models import TrainingCategory
 from tests.application_helpers import (
@@ -107,6 +109,12 @@ def build(app, make_user) -> AccessWorld:
         organisations.ask_to_join(newcomer, world.organisation)
         participants.store_cv(profile.user, profile, "cv.pdf", PDF)
         feed_token = calendars.new_feed_token(profile.user)
+        # An agreed plan and a change the mentor proposed, waiting for the participant.
+        plan_goals = [("Order in Latvian", site_today() + timedelta(days=30))] * 2
+        plans.propose(world.coordinator, profile, {Measure.LOCAL_LANGUAGE: 20}, plan_goals)
+        plans.agree(profile.user, profile, 1)
+        proposal = plans.propose(world.mentor.user, profile, {Measure.CULTURE: 5}, plan_goals)
+        agreed_goal = plans.current_version(proposal.plan).goals[0]
 
     member = db.session.scalar(
         sa.select(OrganisationMember).where(OrganisationMember.user_id == newcomer.id)
@@ -146,5 +154,7 @@ def build(app, make_user) -> AccessWorld:
         "period_id": world.mentor.unavailable[0].id,
         "feed_token": feed_token,
         "device_id": device.id,
+        "plan_version_number": proposal.number,
+        "goal_id": agreed_goal.id,
     }
     return AccessWorld(people, ids)

@@ -38,6 +38,8 @@ SITE_COORDINATION = frozenset({"coordinator", "super_admin"})
 COORDINATORS = SITE_COORDINATION | {"other_coordinator"}
 # Everyone with a part in the application or placement.
 PLACEMENT_PEOPLE = frozenset({"participant"}) | HOTEL | SITE_COORDINATION
+# The participant, the mentor of their active placement and their site's coordination.
+PLAN_PEOPLE = frozenset({"participant", "mentor"}) | SITE_COORDINATION
 
 
 def only(*visitors: str) -> frozenset[str]:
@@ -146,6 +148,12 @@ ACCESS: dict[str, dict[str, frozenset[str]]] = {
     "participants.journey": {"GET": {"participant"} | SITE_COORDINATION},
     "participants.certificate": {"GET": {"participant"} | SITE_COORDINATION},
     "participants.issue_certificate": {"POST": SITE_COORDINATION},
+    # The individual plan: the participant, their site's coordinators and the mentor of their
+    # active placement. The participant agrees to the mentor's proposal waiting in the world.
+    "plans.show": {"GET": PLAN_PEOPLE},
+    "plans.propose": {"GET": PLAN_PEOPLE, "POST": PLAN_PEOPLE},
+    "plans.agree": {"POST": only("participant")},
+    "plans.goal_reached": {"POST": PLAN_PEOPLE},
     # Applications: each step by the person whose step it is.
     "applications.mine": {"GET": PARTICIPANTS},
     "applications.apply": {"POST": PARTICIPANTS},

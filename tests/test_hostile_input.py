@@ -45,6 +45,8 @@ from marketplace.organisations import services as organisations
 from marketplace.organisations.models import OrganisationStatus
 from marketplace.participants import services as participants
 from marketplace.placements import services as placements
+from marketplace.plans import services as plans
+from marketplace.plans.models import Measure
 from marketplace.postings.models import PostingStatus
 from marketplace.training import services as training
 from tests.application_helpers import (
@@ -143,8 +145,8 @@ def build_world(app, make_user, make_site) -> list[Person]:
 
 def participant_with_placement(app, make_user, world):
     """Olena: an active placement with a logged session and a message, one application
-    waiting, one offer to answer, an open internship to apply to, a calendar link and a
-    second device."""
+    waiting, one offer to answer, an open internship to apply to, a calendar link, a second
+    device and an individual plan."""
     today = site_today()
     olena = approved_participant(app, make_user, world.coordinator, display_name="Olena")
     placement_posting = posting_for(
@@ -166,6 +168,11 @@ def participant_with_placement(app, make_user, world):
         applications.shortlist(world.owner, offer)
         applications.offer(world.owner, offer, None)
         calendars.new_feed_token(olena.user)
+        # An agreed individual plan with goals to mark reached, and a change to agree to.
+        goals = [("Order in Latvian", today + timedelta(days=30))] * 2
+        plans.propose(world.coordinator, olena, {Measure.LOCAL_LANGUAGE: 20}, goals)
+        plans.agree(olena.user, olena, 1)
+        plans.propose(world.mentor.user, olena, {Measure.CULTURE: 5}, goals)
     log_in(english_client(app), olena.user, user_agent="Olena's phone")
     return olena
 

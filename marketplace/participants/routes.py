@@ -26,6 +26,7 @@ from marketplace.participants.models import (
     WorkPermit,
 )
 from marketplace.participants.models import ProfileStatus as Status
+from marketplace.plans import services as plans
 from marketplace.postings.forms import ParticipantCommentForm
 from marketplace.problems import Problem, take_step
 from marketplace.questionnaires import services as questionnaires
@@ -318,6 +319,8 @@ def journey(profile_id: int):
         "participants/journey.html",
         journey=journeys.journey(profile),
         is_coordinator=services.is_site_coordinator(current_user, profile.site_id),
+        plan=plans.view(profile),
+        plan_actions=plans.actions(current_user, profile),
     )
 
 
