@@ -13,6 +13,7 @@ from flask_babel import get_locale
 from marketplace.accounts.roles import Role
 from marketplace.cli import extract_messages
 from marketplace.extensions import db
+from marketplace.languages import country_choices
 from marketplace.mentors.models import MentorProfile
 from tests.application_helpers import (
     accepted_application,
@@ -198,3 +199,49 @@ def test_a_mentor_profile_under_review_gets_a_comment_for_the_mentor(app, make_u
     page = client.get(f"/mentors/{profile.id}").get_data(as_text=True)
 
     assert "Comment for the mentor" in page and "Comment for the employer" not in page
+
+
+# Countries ----------------------------------------------------------------------------------
+
+
+def countries_in(app, code: str) -> list[str]:
+    with app.test_request_context(headers={"Accept-Language": code}):
+        return [name for _, name in country_choices()]
+
+
+def test_the_country_list_holds_real_countries_only(app):
+    names = countries_in(app, "en")
+    for not_a_country in ("Pseudo-Bidi", "Pseudo-Accents", "Eurozone", "European Union",
+                          "United Nations", "Unknown Region", "Outlying Oceania", "World",
+                          "Europe", "Canary Islands"):  # fmt: skip
+        assert not_a_country not in names
+    assert {"Latvia", "Sweden", "India", "Sri Lanka", "Ukraine", "Uzbekistan"} <= set(names)
+    assert len(names) == 250  # ISO 3166-1's 249 and Kosovo
+
+
+@pytest.mark.parametrize(
+    ("code", "before", "after"),
+    [
+        ("en", "Afghanistan", "Åland Islands"),
+        ("en", "Åland Islands", "Albania"),
+        ("lv", "Centrālāfrikas Republika", "Čada"),
+        ("lv", "Čīle", "Dānija"),
+        ("sv", "Zimbabwe", "Österrike"),
+        ("ru", "Израиль", "Йемен"),
+        ("uk", "Естонія", "Єгипет"),
+        ("uk", "Ізраїль", "Індія"),
+        ("uk", "Ірландія", "Ісландія"),
+    ],
+)
+def test_countries_are_sorted_in_the_pages_language(app, code, before, after):
+    names = countries_in(app, code)
+    assert names.index(before) < names.index(after)
+
+
+def test_the_profile_form_offers_the_real_countries(app, make_user):
+    client = english_client(app)
+    log_in(client, make_user(Role.PARTICIPANT))
+
+    page = client.get("/participants/me/profile").get_data(as_text=True)
+
+    assert ">Latvia<" in page and "Eurozone" not in page and "Pseudo" not in page

@@ -1,5 +1,3 @@
-from babel import Locale
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -14,20 +12,11 @@ from marketplace.forms import (
     no_nul_bytes,
     options,
 )
-from marketplace.languages import CefrLevel
+from marketplace.languages import CefrLevel, country_choices
 from marketplace.mentors.models import Expertise
 from marketplace.participants.models import Gender, HeardFrom, Support, WorkPermit
 
 TOO_LONG = _l("Please use at most %(max)d characters.")
-
-
-def country_choices() -> list[tuple[str, str]]:
-    """Countries named in the reader's language by Babel (two-letter codes only)."""
-    names = Locale.parse(str(get_locale())).territories
-    return sorted(
-        ((code, name) for code, name in names.items() if len(code) == 2 and code.isalpha()),
-        key=lambda item: item[1],
-    )
 
 
 class LanguageLevelForm(FlaskForm):
