@@ -173,6 +173,10 @@ def test_mentor_answers_a_proposed_mentee_named_by_the_disclosure_rule(app, make
     )
 
     with app.test_request_context():
+        applications.accept_offer(profile.user, application)
+    assert "Answer the proposal: Priya for Kitchen" in todo_list(client)
+
+    with app.test_request_context():
         applications.mentor_answer(world.mentor.user, application, True)
     assert not any(label.startswith("Answer the proposal") for label in todo_list(client))
 

@@ -252,7 +252,7 @@ def mentor_items(user: User) -> list[TodoItem]:
         .join(User, ParticipantProfile.user_id == User.id)
         .where(
             Application.mentor_id == profile.id,
-            Application.status == ApplicationStatus.OFFERED,
+            Application.status.in_([ApplicationStatus.OFFERED, ApplicationStatus.ACCEPTED]),
             Application.mentor_response == MentorResponse.PENDING,
         )
         .order_by(Application.updated_at, Application.id)
