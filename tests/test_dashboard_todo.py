@@ -110,6 +110,7 @@ def test_participant_with_an_offer_is_asked_to_answer_it_not_to_browse(app, make
     items = todo_list(client)
     assert "Answer the offer for Front desk" not in items
     assert "1 application is waiting for an answer" in items
+    assert "Nothing to do right now." in client.get("/dashboard").get_data(as_text=True)
     assert menu_badge(client) == ""
 
 
