@@ -31,7 +31,7 @@ def test_visitors_choice_sticks_for_the_session(client):
     assert response.headers["Location"] == "/login"
     page = client.get("/login", headers={"Accept-Language": "en"})
     assert html_lang(page) == "lv"
-    assert "Pieteikties" in page.get_data(as_text=True)
+    assert "Pieslēgties" in page.get_data(as_text=True)
 
 
 def test_choice_is_saved_on_the_account_of_a_signed_in_person(signed_in_client, app):

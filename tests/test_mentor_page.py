@@ -92,6 +92,6 @@ def test_the_week_starts_on_the_sites_date_not_the_servers(app, make_user):
         ]
     for response in pages:
         page = response.get_data(as_text=True)
-        assert "Week of Mar 16, 2026" in page, response.request.path
+        assert "Week of 16 Mar 2026" in page, response.request.path
         days = BeautifulSoup(page, "html.parser").select("li.list-group-item > strong")
         assert days[0].get_text() == "Monday 16 Mar"
