@@ -59,6 +59,7 @@ MENU = [
             NavItem("training.index", _l("Training")),
             NavItem("questionnaires.index", _l("Questionnaires")),
             NavItem("admin.sites", _l("Sites")),
+            NavItem("sites.partners", _l("Applications across sites")),
         ),
     ),
     NavItem("notifications.inbox", _l("Notifications")),

@@ -310,6 +310,7 @@ def test_coordinators_long_menu_is_grouped(app, world):
     )
     groups = [s.get_text(strip=True) for s in page.select(".d-lg-flex details.menu-group summary")]
     assert groups == ["Review", "People", "Programme"]
+    assert page.select_one('.d-lg-flex details.menu-group a[href="/sites/partners"]')
 
 
 def test_the_dashboard_takes_the_same_number_of_queries_whatever_the_data(app, make_user, world):
