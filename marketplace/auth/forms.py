@@ -4,7 +4,8 @@ from wtforms import BooleanField, EmailField, PasswordField, StringField, Submit
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length
 
 from marketplace.auth.passwords import MAX_LENGTH, acceptable_password
-from marketplace.forms import ChoiceField, RadioChoiceField, no_nul_bytes
+from marketplace.forms import ChoiceField, RadioChoiceField, no_nul_bytes, options
+from marketplace.sites.models import Site
 
 
 def email_field() -> EmailField:
@@ -103,6 +104,27 @@ class RegistrationForm(FlaskForm):
         ],
     )
     submit = SubmitField(_l("Register"))
+
+    def offer_sites(self, sites: list[Site], locale: str, wanted_slug: str | None) -> None:
+        """Offer ``sites`` (sorted by name), and on a fresh form choose the likeliest one: the
+        site asked for in the link, else the one whose language the page is in, else the only
+        or the first one. The person can still choose another."""
+        self.site.choices = options((site.id, site.name) for site in sites)
+        if self.is_submitted() or not sites:
+            return
+        language = locale.split("_")[0]
+        chosen = (
+            next((site for site in sites if site.slug == wanted_slug), None)
+            or next((site for site in sites if site.default_locale == language), None)
+            or sites[0]
+        )
+        self.site.data = chosen.id
+
+    def offer_roles(self, choices, wanted: str | None) -> None:
+        """Offer the roles one may register for; a link may choose one (e.g. from a posting)."""
+        self.role.choices = options(choices)
+        if not self.is_submitted() and wanted in {choice.value for choice in self.role.choices}:
+            self.role.data = wanted
 
 
 class ResendConfirmationForm(FlaskForm):

@@ -14,14 +14,15 @@ from marketplace.auth.forms import (
 )
 from marketplace.authz import public, signed_in
 from marketplace.errors import keeps_input_on_csrf_failure
-from marketplace.forms import options
 from marketplace.i18n import SESSION_KEY
 from marketplace.rate_limits import ConfiguredLimit, limited, per_address
-from marketplace.redirects import safe_next
+from marketplace.redirects import is_own_path, safe_next
 from marketplace.sites.services import all_sites
 
 REGISTRATIONS = ConfiguredLimit("REGISTRATIONS_PER_IP", per_address)
 RESET_REQUESTS = ConfiguredLimit("PASSWORD_RESET_REQUESTS_PER_IP", per_address)
+# The page a person registered from, to return to after confirming the address.
+AFTER_CONFIRMATION = "after_confirmation"
 
 
 @bp.app_context_processor
@@ -89,8 +90,10 @@ def register():
         return redirect(url_for("main.dashboard"))
     form = RegistrationForm()
     sites = {site.id: site for site in all_sites()}
-    form.role.choices = options((r.value, label) for r, label in services.REGISTRATION_CHOICES)
-    form.site.choices = options((site.id, site.name) for site in sites.values())
+    form.offer_roles(
+        ((r.value, label) for r, label in services.REGISTRATION_CHOICES), request.args.get("role")
+    )
+    form.offer_sites(list(sites.values()), str(get_locale()), request.args.get("site"))
     if form.validate_on_submit():
         services.register(
             email=form.email.data,
@@ -100,6 +103,9 @@ def register():
             site=sites[form.site.data],
             locale=str(get_locale()),
         )
+        if is_own_path(request.args.get("next")):
+            # Once the address is confirmed in this browser, back to the page the person came from.
+            session[AFTER_CONFIRMATION] = request.args["next"]
         # The same answer whether or not the address already had an account.
         return redirect(url_for("auth.check_email"))
     return render_template("auth/register.html", form=form)
@@ -126,9 +132,10 @@ def confirm_email(token: str):
         flash(_link_problem(error), "warning")
         return redirect(url_for("auth.resend_confirmation"))
     flash(_("Thank you. Your e-mail address is confirmed."), "success")
+    back_to = session.pop(AFTER_CONFIRMATION, None)
     if current_user.is_authenticated:
-        return redirect(url_for("main.dashboard"))
-    return redirect(url_for("auth.login"))
+        return redirect(safe_next(back_to))
+    return redirect(url_for("auth.login", next=back_to if is_own_path(back_to) else None))
 
 
 @bp.route("/confirm/resend", methods=["GET", "POST"])
