@@ -55,6 +55,7 @@ def _mine_page(profile: ParticipantProfile, cv_form: CvForm | None = None) -> st
         "participants/mine.html",
         profile=profile,
         steps=services.next_steps(current_user),
+        path=journeys.profile_path(current_user, profile),
         cv_form=cv_form or CvForm(formdata=None),
         funder_consent=services.active_consent(current_user, services.FUNDER_CONSENT),
         response=questionnaires.latest_response(profile.id),
@@ -117,9 +118,26 @@ def edit_profile():
             db.session.rollback()
             form.date_of_birth.errors.append(problem.message)
         else:
-            flash(_("Saved."), "success")
-            return redirect(url_for("participants.mine"))
-    return render_template("participants/profile_form.html", form=form, profile=profile)
+            return _after_profile_saved(services.profile_of(current_user))
+    return render_template(
+        "participants/profile_form.html",
+        form=form,
+        profile=profile,
+        path=journeys.profile_path(current_user, profile),
+    )
+
+
+def _after_profile_saved(profile: ParticipantProfile):
+    """On to the next step of the path, or back to the profile once it is with the coordinator."""
+    path = journeys.profile_path(current_user, profile)
+    if path is None:
+        flash(_("Saved."), "success")
+        return redirect(url_for("participants.mine"))
+    if path.current.key == "questionnaire":
+        flash(_("Your profile is saved. Next step: the questionnaire."), "success")
+    else:
+        flash(_("Your profile is saved. Next step: send it to the coordinator."), "success")
+    return redirect(url_for(path.current.endpoint))
 
 
 @bp.post("/me/cv")
@@ -192,7 +210,13 @@ def questionnaire():
             flash(_("Your answers are saved. You can continue later."), "success")
             return redirect(url_for("participants.questionnaire"))
         if not missing:
-            flash(_("Thank you. Your answers are sent."), "success")
+            if journeys.profile_path(current_user, profile) is None:
+                flash(_("Your answers are saved."), "success")
+            else:
+                flash(
+                    _("Your answers are saved. Next step: send your profile to the coordinator."),
+                    "success",
+                )
             return redirect(url_for("participants.mine"))
     response = questionnaires.response_for(profile.id, current)
     return render_template(
@@ -200,6 +224,7 @@ def questionnaire():
         questionnaire=current,
         response=response,
         missing={q.id for q in missing},
+        path=journeys.profile_path(current_user, profile),
     ), (400 if missing else 200)
 
 

@@ -19,6 +19,7 @@ from marketplace.links import path_for
 from marketplace.mentors.models import Expertise
 from marketplace.notifications.services import notify
 from marketplace.organisations.services import coordinators_of, is_site_coordinator
+from marketplace.participants.journey import profile_path
 from marketplace.participants.models import (
     ParticipantInterest,
     ParticipantLanguage,
@@ -385,25 +386,21 @@ def submitted_for_review(site_ids: set[int] | None) -> sa.Select:
 def next_steps(user: User) -> list[tuple[str, str]]:
     """What a participant should do next, as (text, link) pairs, most urgent first."""
     profile = profile_of(user)
-    if profile is None:
-        return [(_("Complete your profile."), path_for("participants.edit_profile"))]
-    steps = []
-    questionnaire = questionnaires.current(profile.site_id)
-    response = questionnaires.latest_response(profile.id)
-    if profile.status in {Status.DRAFT, Status.CHANGES_REQUESTED}:
-        if questionnaire is not None and (response is None or response.submitted_at is None):
-            steps.append((_("Fill in the questionnaire."), path_for("participants.questionnaire")))
-        else:
-            steps.append(
-                (_("Send your profile to the coordinator."), path_for("participants.mine"))
-            )
-    elif profile.status == Status.SUBMITTED:
-        steps.append(
+    path = profile_path(user, profile)
+    if path is not None:
+        step = {
+            "profile": _("Complete your profile."),
+            "questionnaire": _("Fill in the questionnaire."),
+            "send": _("Send your profile to the coordinator."),
+        }[path.current.key]
+        return [(step, path_for(path.current.endpoint))]
+    if profile.status == Status.SUBMITTED:
+        return [
             (
                 _("Wait for the interview. The coordinator will contact you."),
                 path_for("participants.mine"),
             )
-        )
-    elif profile.status == Status.APPROVED:
-        steps.append((_("Browse postings and apply."), path_for("postings.index")))
-    return steps
+        ]
+    if profile.status == Status.APPROVED:
+        return [(_("Browse postings and apply."), path_for("postings.index"))]
+    return []
