@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 from flask import current_app
 
@@ -12,9 +14,17 @@ from marketplace.db import utcnow
 from marketplace.demo_applications import load_applications
 from marketplace.demo_delivery import load_delivery
 from marketplace.demo_employers import load_employers
+from marketplace.demo_history import history
 from marketplace.demo_mentors import load_mentors
+from marketplace.demo_messages import load_messages
 from marketplace.demo_participants import load_participants
+from marketplace.demo_placements import load_placements
+from marketplace.demo_plans import load_plans
 from marketplace.extensions import db
+from marketplace.mentors.models import MentorProfile
+from marketplace.organisations.models import Organisation
+from marketplace.participants.models import ParticipantProfile
+from marketplace.postings.models import Posting
 from marketplace.sites.models import Site, SiteHoursPlan, TrainingCategory
 
 DEMO_PASSWORD = "demo-mentoring-2026"
@@ -43,7 +53,21 @@ PEOPLE = [
     ("nimal@example.org", "Nimal Perera", "linkoping", "en", [Role.PARTICIPANT]),
     ("aliaksandra@example.org", "Aliaksandra Ivanova", "linkoping", "ru", [Role.PARTICIPANT]),
     ("anastasia@example.org", "Anastasia Smirnova", "linkoping", "sv", [Role.PARTICIPANT]),
+    ("artem@example.org", "Artem Volkov", "riga", "ru", [Role.PARTICIPANT]),
+    ("kavya@example.org", "Kavya Nair", "riga", "en", [Role.PARTICIPANT]),
+    ("mariia@example.org", "Mariia Bondarenko", "linkoping", "uk", [Role.PARTICIPANT]),
 ]  # fmt: skip
+
+
+# Days since each participant registered; the others have been with the programme longer.
+# Oleksandr's profile has waited for review for more than a week, and Anastasia has not
+# started hers, so the first ``flask reminders send`` has something to remind of.
+JOINED_DAYS_AGO = {"priya@example.org": 45, "oleksandr@example.org": 12,
+                   "dilshod@example.org": 4, "nimal@example.org": 40,
+                   "aliaksandra@example.org": 20, "anastasia@example.org": 21,
+                   "artem@example.org": 110, "kavya@example.org": 180,
+                   "mariia@example.org": 150}  # fmt: skip
+STAFF_JOINED_DAYS_AGO = 300
 
 
 # Planned group-training hours per site, as a programme plans them for its funders.
@@ -98,5 +122,33 @@ def load_demo_data() -> int:
     load_mentors()
     load_participants()
     load_applications()
+    load_placements()
     load_delivery()
+    load_plans()
+    load_messages()
+    _date_the_past()
     return len(PEOPLE)
+
+
+def _date_the_past() -> None:
+    """The people joined, and the organisations, mentors and postings were reviewed, on days
+    before the placements, training and events of the demo's story (which date their own)."""
+    now = utcnow()
+    for user in db.session.scalars(sa.select(User)):
+        days = JOINED_DAYS_AGO.get(user.email, STAFF_JOINED_DAYS_AGO)
+        user.created_at = user.email_confirmed_at = now - timedelta(days=days)
+    for consent in db.session.scalars(sa.select(ConsentRecord)):
+        consent.given_at = consent.user.created_at
+    for profile in db.session.scalars(sa.select(ParticipantProfile)):
+        profile.created_at = profile.user.created_at + timedelta(days=1)
+        steps = history(profile, profile.created_at)
+        profile.updated_at = profile.created_at + (steps - 1) * timedelta(days=2)
+    for organisation in db.session.scalars(sa.select(Organisation)):
+        history(organisation, now - timedelta(days=STAFF_JOINED_DAYS_AGO - 5))
+        organisation.status_changed_at = now - timedelta(days=STAFF_JOINED_DAYS_AGO - 3)
+    for mentor in db.session.scalars(sa.select(MentorProfile)):
+        history(mentor, now - timedelta(days=STAFF_JOINED_DAYS_AGO - 10))
+    for posting in db.session.scalars(sa.select(Posting)):
+        if posting.published_at is not None and not posting.filled_seats:
+            history(posting, posting.published_at - timedelta(days=4))
+    db.session.commit()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zlib
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 
@@ -16,6 +16,7 @@ from marketplace.organisations.services import WORKFLOW as ORGANISATION_WORKFLOW
 from marketplace.postings.models import ClosedReason, Posting, PostingKind, PostingLanguage
 from marketplace.postings.services import WORKFLOW as POSTING_WORKFLOW
 from marketplace.search import normalise_for_search
+from marketplace.sites.clock import today_at
 from marketplace.sites.models import Site
 from marketplace.workflow.services import transition
 
@@ -37,17 +38,25 @@ ORGANISATIONS = [
      "The registration number does not match the business register."),
 ]  # fmt: skip
 
-# (organisation, kind, title, content language, hours, seats, languages, statuses, comment)
+# (organisation, kind, title, content language, hours, seats, languages, statuses, comment).
+# Each posting is written in its content language; the ones with one seat host the placements
+# of demo_placements (their dates move into the past there, once the placement is approved).
 POSTINGS = [
     ("Viesnīca Baltā Pērle", PostingKind.MENTORING, "Mentorings viesnīcas recepcijā", "lv", 10, 3,
      [("lv", CefrLevel.A2), ("en", CefrLevel.B1)], ["draft", "submitted", "published"], ""),
-    ("Viesnīca Baltā Pērle", PostingKind.JOB, "Pavārs / Повар в ресторане отеля", "ru", 40, 1,
+    ("Viesnīca Baltā Pērle", PostingKind.JOB, "Повар в ресторане отеля", "ru", 40, 1,
      [("ru", CefrLevel.B1), ("lv", CefrLevel.A1)], ["draft", "submitted", "published"], ""),
     ("Viesnīca Baltā Pērle", PostingKind.INTERNSHIP, "Housekeeping internship", "en", 30, 2,
      [("en", CefrLevel.A2)], ["draft", "submitted", "changes_requested"],
      "Please say which weeks the internship runs."),
     ("Viesnīca Baltā Pērle", PostingKind.JOB, "Bārmenis vakara maiņā", "lv", 25, 1,
      [("lv", CefrLevel.B1)], ["draft"], ""),
+    ("Viesnīca Baltā Pērle", PostingKind.JOB, "Пробні зміни на рецепції готелю", "uk", 20, 2,
+     [("en", CefrLevel.B1), ("lv", CefrLevel.A1)], ["draft", "submitted", "published"], ""),
+    ("Viesnīca Baltā Pērle", PostingKind.MENTORING, "Mentorings viesnīcas restorānā", "lv", 8, 1,
+     [("lv", CefrLevel.A1), ("ru", CefrLevel.B1)], ["draft", "submitted", "published"], ""),
+    ("Viesnīca Baltā Pērle", PostingKind.INTERNSHIP, "Restaurant service internship", "en", 30, 1,
+     [("en", CefrLevel.B1)], ["draft", "submitted", "published"], ""),
     ("Hotell Stångån", PostingKind.INTERNSHIP, "Praktik i hotellets kök", "sv", 30, 2,
      [("sv", CefrLevel.A2)], ["draft", "submitted", "published"], ""),
     ("Hotell Stångån", PostingKind.MENTORING, "Mentorskap i receptionen", "sv", 8, 2,
@@ -57,7 +66,24 @@ POSTINGS = [
      "Please describe the working hours and the pay."),
     ("Hotell Stångån", PostingKind.JOB, "Servitör till sommarsäsongen", "sv", 35, 2,
      [("sv", CefrLevel.A2)], ["draft", "submitted", "published", "closed"], ""),
+    ("Hotell Stångån", PostingKind.MENTORING, "Mentorskap på hotellets städavdelning", "sv", 8, 1,
+     [("sv", CefrLevel.A1), ("en", CefrLevel.B1)], ["draft", "submitted", "published"], ""),
+    ("Hotell Stångån", PostingKind.JOB, "Night receptionist (English-speaking)", "en", 20, 1,
+     [("en", CefrLevel.B2), ("sv", CefrLevel.A2)], ["draft", "submitted", "published"], ""),
 ]  # fmt: skip
+
+DESCRIPTIONS = {
+    "en": "You learn the daily work in a busy hotel with an experienced colleague at your side. "
+    "We explain everything slowly and show it first. Work clothes and lunch are included.",
+    "lv": "Jūs apgūstat ikdienas darbu rosīgā viesnīcā kopā ar pieredzējušu kolēģi. "
+    "Mēs visu izskaidrojam lēnām un vispirms parādām. Darba apģērbs un pusdienas ir iekļautas.",
+    "sv": "Du lär dig det dagliga arbetet på ett livligt hotell med en erfaren kollega vid din "
+    "sida. Vi förklarar allt i lugn takt och visar först. Arbetskläder och lunch ingår.",
+    "ru": "Вы осваиваете повседневную работу в оживлённом отеле рядом с опытным коллегой. "
+    "Мы всё спокойно объясняем и сначала показываем. Рабочая одежда и обед предоставляются.",
+    "uk": "Ви опановуєте щоденну роботу в жвавому готелі поруч із досвідченим колегою. "
+    "Ми все спокійно пояснюємо й спершу показуємо. Робочий одяг і обід надаються.",
+}
 
 
 def load_employers() -> None:
@@ -92,16 +118,12 @@ def load_employers() -> None:
         organisation.status_reason, organisation.status_changed_at = reason, utcnow()
         organisations[name] = organisation
 
-    today = datetime.now(UTC).date()
     for number, (org, kind, title, locale, hours, seats, languages, path, comment) in enumerate(
         POSTINGS
     ):
         organisation = organisations[org]
-        description = (
-            f"{title}.\n\n"
-            "You learn the daily work in a busy hotel with an experienced colleague at your side. "
-            "We explain everything slowly and show it first. Work clothes and lunch are included."
-        )
+        description = f"{title}.\n\n{DESCRIPTIONS[locale]}"
+        today = today_at(organisation.site)
         posting = Posting(
             organisation=organisation, site_id=organisation.site_id, city=organisation.city,
             kind=kind, title=title, description=description, content_locale=locale,

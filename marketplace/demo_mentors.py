@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import time, timedelta
 
 import sqlalchemy as sa
 
@@ -19,6 +19,7 @@ from marketplace.mentors.models import (
 )
 from marketplace.mentors.services import WORKFLOW
 from marketplace.organisations.models import Organisation
+from marketplace.sites.clock import today_at
 from marketplace.workflow.services import transition
 
 # (e-mail, organisation or None, areas, languages, weekly (weekday, from, until), max mentees)
@@ -32,12 +33,16 @@ MENTORS = [
 ]  # fmt: skip
 
 
+# The demo's mentors have met their mentees for weeks already (see demo_placements).
+MENTORING_SINCE = timedelta(days=120)
+
+
 def load_mentors() -> None:
     if db.session.scalar(sa.select(sa.func.count()).select_from(MentorProfile)):
         return
-    today = datetime.now(UTC).date()
     for email, organisation_name, areas, languages, weekly, max_mentees in MENTORS:
         user = db.session.scalar(sa.select(User).where(User.email == email))
+        today = today_at(user.site)
         organisation = db.session.scalar(
             sa.select(Organisation).where(Organisation.name == organisation_name)
         )
@@ -49,7 +54,8 @@ def load_mentors() -> None:
             languages=[MentorLanguage(language=c, level=level) for c, level in languages],
             windows=[
                 AvailabilityWindow(weekday=day, start_time=start, end_time=end,
-                                   valid_from=today, valid_until=today + timedelta(days=180))
+                                   valid_from=today - MENTORING_SINCE,
+                                   valid_until=today + timedelta(days=180))
                 for day, start, end in weekly
             ],
             unavailable=[Unavailability(starts_on=today + timedelta(days=40),

@@ -93,6 +93,15 @@ PARTICIPANTS = [
     ("aliaksandra@example.org", date(2000, 6, 8), Gender.PREFER_NOT_TO_SAY, "BY",
      [("be", CefrLevel.NATIVE), ("ru", CefrLevel.NATIVE)], CefrLevel.B1,
      [Expertise.HOUSEKEEPING], ["draft", "submitted", "changes_requested"]),
+    ("artem@example.org", date(1998, 2, 14), Gender.MALE, "RU",
+     [("ru", CefrLevel.NATIVE), ("en", CefrLevel.A2)], CefrLevel.A2,
+     [Expertise.SERVICE], ["draft", "submitted", "approved"]),
+    ("kavya@example.org", date(2000, 7, 21), Gender.FEMALE, "IN",
+     [("en", CefrLevel.C1), ("ta", CefrLevel.NATIVE)], CefrLevel.A2,
+     [Expertise.SERVICE, Expertise.FRONT_OFFICE], ["draft", "submitted", "approved"]),
+    ("mariia@example.org", date(2002, 10, 5), Gender.FEMALE, "UA",
+     [("uk", CefrLevel.NATIVE), ("ru", CefrLevel.C1), ("en", CefrLevel.B1)], CefrLevel.A2,
+     [Expertise.HOUSEKEEPING], ["draft", "submitted", "approved"]),
 ]  # fmt: skip
 
 
