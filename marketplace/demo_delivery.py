@@ -61,6 +61,22 @@ TRAINING = [
      "Svenska i receptionen · Swedish at the reception", -6, 90, "Eva Berg"),
 ]  # fmt: skip
 
+# Weekly language courses, so the hours delivered show against each site's plan:
+# (site, title in the site's language and in English with {n} for the lesson, lessons,
+#  first lesson days ago, minutes, trainer)
+COURSES = [
+    ("riga", "Latviešu valoda A1–A2, {n}. nodarbība · Latvian A1–A2, lesson {n}", 12, 81, 120,
+     "Inese Ozola"),
+    ("linkoping", "Svenska A1–A2, lektion {n} · Swedish A1–A2, lesson {n}", 10, 67, 120,
+     "Eva Berg"),
+]  # fmt: skip
+COURSE_SESSIONS = [
+    (slug, TrainingCategory.LOCAL_LANGUAGE, title.format(n=n), first - 7 * (n - 1), minutes,
+     trainer)
+    for slug, title, lessons, first, minutes, trainer in COURSES
+    for n in range(1, lessons + 1)
+]  # fmt: skip
+
 # (site, kind, title, description, days ahead (negative: past), venue, guests)
 EVENTS = [
     ("riga", EventKind.NETWORKING, "Tikšanās ar viesnīcu vadītājiem · Meet hotel managers",
@@ -98,7 +114,9 @@ def _came(row: int, person: int) -> bool:
 
 
 def _load_training(sites: dict[str, Site], coordinators: dict[str, User]) -> None:
-    for row, (slug, category, title, days_ago, minutes, trainer) in enumerate(TRAINING):
+    for row, (slug, category, title, days_ago, minutes, trainer) in enumerate(
+        COURSE_SESSIONS + TRAINING
+    ):
         site = sites[slug]
         held_on = today_at(site) - timedelta(days=days_ago)
         session = training.create(
