@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from marketplace import csrf as csrf_check
+from marketplace.addresses import with_city
 from marketplace.auth import sessions
 from marketplace.auth.forms import LogoutForm
 from marketplace.authz import guard_request
@@ -129,6 +130,7 @@ def register_request_hooks(app: Flask) -> None:
         format_site_datetime=format_site_datetime,
         status_label=status_label,
         status_colour=status_colour,
+        with_city=with_city,
     )
 
     @app.context_processor

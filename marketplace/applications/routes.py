@@ -171,10 +171,12 @@ def for_posting(posting_id: int):
         or services.is_site_coordinator(current_user, posting.site_id)
     ):
         abort(404)
+    page = paginate(services.for_posting(posting), request.args.get("page", 1, type=int))
     return render_template(
         "applications/for_posting.html",
         posting=posting,
-        page=paginate(services.for_posting(posting), request.args.get("page", 1, type=int)),
+        page=page,
+        language_fit=services.language_fit_of(posting, page.items),
     )
 
 

@@ -28,6 +28,7 @@ from marketplace.applications.models import (
 from marketplace.applications.models import ApplicationStatus as Status
 from marketplace.audit import services as audit
 from marketplace.extensions import db
+from marketplace.languages import CefrLevel
 from marketplace.links import path_for
 from marketplace.mentors.models import AvailabilityWindow, MentorProfile
 from marketplace.mentors.models import ProfileStatus as MentorStatus
@@ -657,6 +658,41 @@ def for_posting(posting: Posting) -> sa.Select:
             profile.selectinload(ParticipantProfile.support),
         )
     )
+
+
+@dataclass(frozen=True)
+class LanguageShortfall:
+    """A required language the applicant speaks below the posting's level (``has`` None: not
+    at all)."""
+
+    language: str
+    needed: CefrLevel
+    has: CefrLevel | None
+
+
+def language_shortfalls(posting: Posting, profile: ParticipantProfile) -> list[LanguageShortfall]:
+    """The posting's required languages the participant does not reach, from the languages
+    already loaded with the profile (the site's local language also counts at its own level)."""
+    spoken = {item.language: item.level for item in profile.languages}
+    local = posting.site.local_locale
+    if profile.local_language_level and (
+        local not in spoken or profile.local_language_level.rank > spoken[local].rank
+    ):
+        spoken[local] = profile.local_language_level
+    return [
+        LanguageShortfall(required.language, required.min_level, spoken.get(required.language))
+        for required in posting.languages
+        if required.language not in spoken
+        or spoken[required.language].rank < required.min_level.rank
+    ]
+
+
+def language_fit_of(posting: Posting, applications: list[Application]) -> dict[int, list]:
+    """Each application's language shortfalls (empty: meets every level), by application id."""
+    return {
+        application.id: language_shortfalls(posting, application.participant)
+        for application in applications
+    }
 
 
 def applicant_counts(postings: list[Posting]) -> dict[int, int]:

@@ -1,3 +1,5 @@
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
@@ -24,6 +26,7 @@ from marketplace.languages import CefrLevel
 from marketplace.postings.models import PostingKind
 
 TOO_LONG = _l("Please use at most %(max)d characters.")
+START_PASSED = _l("The start date has already passed. Please choose today or a later date.")
 
 
 class LanguageRequirementForm(FlaskForm):
@@ -96,6 +99,20 @@ class PostingForm(FlaskForm):
     )
     languages = FieldList(FormField(LanguageRequirementForm), min_entries=3, max_entries=3)
     submit = SubmitField(_l("Save"))
+
+    # Set by the view: today at the posting's site, and the start date already saved (an edit
+    # of a posting that has started keeps its date).
+    site_today: date | None = None
+    saved_start_date: date | None = None
+
+    def validate_start_date(self, field):
+        if (
+            field.data
+            and self.site_today
+            and field.data < self.site_today
+            and field.data != self.saved_start_date
+        ):
+            raise ValidationError(START_PASSED)
 
     def validate_end_date(self, field):
         if field.data and self.start_date.data and field.data < self.start_date.data:

@@ -19,6 +19,7 @@ from marketplace.postings.models import Posting, PostingKind
 from marketplace.postings.models import PostingStatus as Status
 from marketplace.problems import take_step
 from marketplace.review.decisions import decide
+from marketplace.sites.clock import today_at
 from marketplace.sites.services import all_sites
 from marketplace.workflow.services import history
 
@@ -176,6 +177,7 @@ def new():
         )
         return redirect(url_for("organisations.manage", organisation_id=organisation.id))
     form = _prepare(PostingForm())
+    form.site_today = today_at(organisation.site)
     if request.method == "GET":
         form.content_locale.data = organisation.site.local_locale
     if form.validate_on_submit():
@@ -195,6 +197,7 @@ def edit(posting_id: int):
     if not services.can_edit(current_user, posting):
         abort(403)
     form = _prepare(PostingForm(obj=posting))
+    form.site_today, form.saved_start_date = today_at(posting.site), posting.start_date
     if request.method == "GET":
         _fill_languages(form, posting)
     if form.validate_on_submit():

@@ -156,9 +156,17 @@ def submit(actor: User, posting: Posting) -> None:
         raise Problem(_("Your organisation must be approved before its postings are reviewed."))
     if posting.application_deadline and posting.application_deadline < today_at(posting.site):
         raise Problem(_("The deadline has passed. Please choose a later date."))
+    _refuse_a_passed_start(posting)
     WORKFLOW.take(actor, posting, "submit", site_id=posting.site_id)
     _tell_coordinators(posting)
     db.session.commit()
+
+
+def _refuse_a_passed_start(posting: Posting) -> None:
+    """A posting first goes out with a start date still ahead; one that has already been
+    published (and started since) may be edited and published again."""
+    if posting.published_at is None and posting.start_date < today_at(posting.site):
+        raise Problem(_("The start date has already passed. Please choose today or a later date."))
 
 
 def _tell_coordinators(posting: Posting) -> None:
@@ -177,6 +185,8 @@ def review(actor: User, posting: Posting, target: Status, comment: str = "") -> 
         raise Problem(_("Please write a comment for the employer."))
     if target == Status.PUBLISHED and not posting.organisation.is_approved:
         raise Problem(_("The organisation is not approved, so it cannot publish."))
+    if target == Status.PUBLISHED:
+        _refuse_a_passed_start(posting)
     WORKFLOW.take(actor, posting, step, site_id=posting.site_id, reason=comment)
     posting.review_comment = comment.strip()
     if target == Status.PUBLISHED:
