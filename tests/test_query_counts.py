@@ -412,6 +412,20 @@ def audit_log(app, make_user):
     return ListPage(signed_in(app, coordinator), "/audit/", add)
 
 
+@list_page("audit log, filtered")
+def audit_log_filtered(app, make_user):
+    coordinator = make_user(Role.COORDINATOR)
+
+    def add(count):
+        for _ in range(count):
+            actor = make_user(Role.EMPLOYER_STAFF, display_name=f"Actor {next(_numbers)}")
+            audit.record("login.success", actor=actor, obj=actor, site_id=coordinator.site_id)
+        db.session.commit()
+
+    query = "person=actor&object_type=User&action=login.success&date_from=2020-01-01"
+    return ListPage(signed_in(app, coordinator), f"/audit/?{query}", add)
+
+
 @list_page("training sessions")
 def training_sessions(app, make_user):
     coordinator = make_user(Role.COORDINATOR)

@@ -1,13 +1,17 @@
 """Rough edges found when postings, applicants, the audit log and phone pages were tried as
 their people use them."""
 
-from datetime import timedelta
+import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from bs4 import BeautifulSoup
 
+from marketplace.accounts.roles import Role
 from marketplace.addresses import with_city
 from marketplace.applications import services as applications
+from marketplace.audit import services as audit
 from marketplace.extensions import db
 from marketplace.languages import CefrLevel
 from marketplace.postings import services as postings
@@ -15,7 +19,7 @@ from marketplace.postings.models import Posting, PostingStatus
 from marketplace.problems import Problem
 from tests.application_helpers import approved_participant, make_world
 from tests.clock import site_today
-from tests.conftest import english_client, log_in
+from tests.conftest import ROOT, english_client, log_in
 from tests.employer_helpers import employer_world, make_posting
 from tests.test_postings import FORM
 
@@ -153,3 +157,104 @@ def test_each_applicant_card_says_whether_the_language_levels_are_met(app, make_
     assert page.count("Meets the language levels") == 1
     assert "Below: Latvian B1 (has A2)" in page
     assert "Below: Latvian B1 (does not speak it)" in page
+
+
+# The audit log --------------------------------------------------------------------------------
+
+
+def test_status_changes_in_the_audit_log_read_as_translated_status_names(app, make_user):
+    organisation, owner, coordinator = employer_world(app, make_user)
+    make_posting(app, organisation, owner, coordinator)
+    client = signed_in(app, coordinator)
+    page = client.get("/audit/").get_data(as_text=True)
+    assert "submitted → published" in page
+    assert "Posting published" in page
+    signed_in_latvian = english_client(app)
+    log_in(signed_in_latvian, coordinator)
+    signed_in_latvian.environ_base["HTTP_ACCEPT_LANGUAGE"] = "lv"
+    latvian = signed_in_latvian.get("/audit/").get_data(as_text=True)
+    assert "submitted → published" not in latvian
+
+
+def test_consents_and_roles_in_the_audit_log_are_named_not_coded(app, make_user):
+    coordinator = make_user(Role.COORDINATOR)
+    participant = make_user(Role.PARTICIPANT)
+    audit.record(
+        "consent.withdrawn",
+        actor=participant,
+        obj=participant,
+        site_id=participant.site_id,
+        summary="funder_sharing",
+    )
+    audit.record(
+        "role.granted",
+        actor=coordinator,
+        obj=participant,
+        site_id=participant.site_id,
+        summary="mentor@riga",
+    )
+    db.session.commit()
+    page = signed_in(app, coordinator).get("/audit/").get_data(as_text=True)
+    assert "funder_sharing" not in page
+    assert "Sharing anonymised data with funders" in page
+    assert "mentor@riga" not in page
+    assert "Mentor · riga" in page
+
+
+def test_the_audit_log_filters_by_person_object_action_and_dates(app, make_user):
+    coordinator = make_user(Role.COORDINATOR)
+    rita = make_user(Role.PARTICIPANT, display_name="Rita Kalniņa", email="rita@example.org")
+    lars = make_user(Role.PARTICIPANT, display_name="Lars", email="lars@example.org")
+    for person in (rita, lars):
+        audit.record("login.success", actor=person, obj=person, site_id=person.site_id)
+        audit.record("logout", actor=person, obj=person, site_id=person.site_id)
+    old = audit.record("login.success", actor=lars, obj=lars, site_id=lars.site_id)
+    old.created_at = datetime(2025, 1, 15, 10, tzinfo=UTC)
+    db.session.commit()
+    client = signed_in(app, coordinator)
+
+    def rows(query: str) -> list[str]:
+        html = client.get(f"/audit/?{query}").get_data(as_text=True)
+        return [
+            " ".join(row.get_text().split())
+            for row in BeautifulSoup(html, "html.parser").select("tbody tr")
+        ]
+
+    assert all("Rita" in row for row in rows("person=kalnina")) and len(rows("person=kalnina")) == 2
+    assert len(rows("person=lars%40example")) == 3
+    assert all("Logged out" in row for row in rows("action=logout"))
+    assert len(rows("action=logout")) == 2
+    assert len(rows("object_type=Posting")) == 0
+    assert len(rows("date_from=2025-01-15&date_to=2025-01-15")) == 1
+    assert len(rows("date_to=2025-01-14")) == 0
+    page = client.get("/audit/?date_from=2025-02-01&date_to=2025-01-01").get_data(as_text=True)
+    assert "cannot be before the start date" in page
+
+
+def test_filtered_audit_pages_keep_their_filters(app, make_user):
+    admin = make_user(Role.SUPER_ADMIN)
+    for _ in range(30):
+        audit.record("login.failure", summary="someone@example.org")
+    audit.record("logout", actor=admin, obj=admin)
+    db.session.commit()
+    html = signed_in(app, admin).get("/audit/?action=login.failure").get_data(as_text=True)
+    assert "action=login.failure" in html and "page=2" in html
+
+
+# Colour contrast ------------------------------------------------------------------------------
+
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_links_in_card_headers_reach_four_and_a_half_to_one(app):
+    css = (ROOT / "marketplace/static/css/site.css").read_text(encoding="utf-8")
+    rule = re.search(r"\.card-header a:not\(\.btn\)\s*\{\s*color:\s*(#[0-9a-fA-F]{6})", css)
+    assert rule, "card header links need their own, darker colour"
+    # Bootstrap's card header: the body colour (#212529) at 3 % over white.
+    header = "#" + "".join(f"{round(255 - 0.03 * (255 - c)):02x}" for c in (0x21, 0x25, 0x29))
+    lighter, darker = sorted((_luminance(header), _luminance(rule[1])), reverse=True)
+    assert (lighter + 0.05) / (darker + 0.05) >= 4.5

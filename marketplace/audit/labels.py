@@ -1,4 +1,15 @@
+from __future__ import annotations
+
+import re
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+
+from marketplace.accounts.roles import Role
+from marketplace.audit.models import AuditEntry
+from marketplace.placements.models import Outcome
+from marketplace.statuses import STATUS_LABELS
 
 ACTION_LABELS = {
     "account.registered": _l("Registered"),
@@ -73,6 +84,7 @@ ACTION_LABELS = {
     "event.attendance": _l("Event attendance saved"),
     "message.reported": _l("Message reported"),
     "participant.certificate_issued": _l("Certificate issued"),
+    "plan.goal_reached": _l("Goal of the individual plan reached"),
     "site.created": _l("Site added"),
     "site.updated": _l("Site changed"),
     "site.partnership_started": _l("Sites accept each other's applicants"),
@@ -83,3 +95,85 @@ ACTION_LABELS = {
 def action_label(action: str):
     """The translated name of an action (a test checks every recorded action has one)."""
     return ACTION_LABELS.get(action, action)
+
+
+# What each kind of recorded object is called in the filter and, for status changes, whose
+# status names the summary uses (see marketplace/statuses.py).
+OBJECT_TYPES = {
+    "User": _l("Account"),
+    "Organisation": _l("Organisation"),
+    "Posting": _l("Posting"),
+    "Application": _l("Application"),
+    "Placement": _l("Placement"),
+    "MentorProfile": _l("Mentor profile"),
+    "ParticipantProfile": _l("Participant profile"),
+    "MentoringSession": _l("Mentoring session"),
+    "TrainingSession": _l("Training session"),
+    "Event": _l("Event"),
+    "Plan": _l("Individual plan"),
+    "Questionnaire": _l("Questionnaire"),
+    "Message": _l("Message"),
+    "Site": _l("Site"),
+}
+STATUS_ENTITIES = {
+    "Organisation": "organisation",
+    "Posting": "posting",
+    "Application": "application",
+    "Placement": "placement",
+    "MentorProfile": "mentor",
+    "ParticipantProfile": "participant",
+    "MentoringSession": "session",
+}
+# Names the code records in a summary (consent kinds), as a person reads them.
+FIELD_LABELS = {
+    "data_processing": _l("Processing of personal data"),
+    "funder_sharing": _l("Sharing anonymised data with funders"),
+}
+STATUS_CHANGE = re.compile(r"^(?P<before>\S+) → (?P<after>\S+)(?:: (?P<reason>.*))?$", re.DOTALL)
+COUNTED = {
+    "training.attendance": lambda n: ngettext("%(num)d attended", "%(num)d attended", n),
+    "event.attendance": lambda n: ngettext("%(num)d attended", "%(num)d attended", n),
+    "logout.everywhere": lambda n: ngettext("%(num)d session ended", "%(num)d sessions ended", n),
+}
+
+
+def object_type_label(object_type: str | None):
+    return OBJECT_TYPES.get(object_type, object_type or "—")
+
+
+def _status(entity: str, status: str) -> str:
+    return str(STATUS_LABELS.get((entity, status), status))
+
+
+def _role(summary: str) -> str:
+    """``coordinator@riga`` → "Coordinator · riga"."""
+    value, _at, site = summary.partition("@")
+    if value not in Role._value2member_map_:
+        return summary
+    label = str(Role(value).label)
+    return f"{label} · {site}" if site else label
+
+
+def describe(entry: AuditEntry) -> str:
+    """The entry's summary in the reader's language: status names, roles, consents, outcomes
+    and counts translated; names and titles people typed shown as they are."""
+    summary, action = entry.summary or "", entry.action
+    entity = STATUS_ENTITIES.get(entry.object_type or "")
+    change = STATUS_CHANGE.match(summary)
+    if entity and change and action == f"{action.split('.')[0]}.{change['after']}":
+        text = f"{_status(entity, change['before'])} → {_status(entity, change['after'])}"
+        return f"{text}: {change['reason']}" if change["reason"] else text
+    if action in {"role.granted", "role.revoked", "account.registered"}:
+        return _role(summary)
+    if action.startswith("consent."):
+        return str(FIELD_LABELS.get(summary, summary))
+    if action == "placement.outcome" and summary in Outcome._value2member_map_:
+        return str(Outcome(summary).label)
+    if action == "session.logged" and (minutes := re.fullmatch(r"(\d+) min", summary)):
+        number = int(minutes[1])
+        return ngettext("%(num)d minute", "%(num)d minutes", number)
+    if action in COUNTED and summary.isdigit():
+        return COUNTED[action](int(summary))
+    if action == "questionnaire.changed" and (number := re.fullmatch(r"version (\d+)", summary)):
+        return _("version %(number)s", number=number[1])
+    return summary

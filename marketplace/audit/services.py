@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+
 import sqlalchemy as sa
 from flask import has_request_context, request
 
@@ -9,6 +12,7 @@ from marketplace.accounts.models import User
 from marketplace.accounts.roles import Role
 from marketplace.audit.models import AuditEntry
 from marketplace.extensions import db
+from marketplace.search import like_pattern
 
 SUMMARY_LIMIT = 1000
 
@@ -39,9 +43,40 @@ def record(
     return entry
 
 
-def visible_entries_query(viewer: User) -> sa.Select:
+@dataclass(frozen=True)
+class AuditFilters:
+    """What the log is narrowed to; dates are calendar days in ``zone``, both included."""
+
+    person: str = ""
+    object_type: str | None = None
+    action: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    zone: tzinfo = UTC
+
+
+def _start_of(day: date, zone: tzinfo) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
+
+
+def visible_entries_query(viewer: User, filters: AuditFilters | None = None) -> sa.Select:
     """Newest first; coordinators see their sites' entries, super-admins see everything."""
     query = sa.select(AuditEntry).order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
     if not viewer.has_role(Role.SUPER_ADMIN):
         query = query.where(AuditEntry.site_id.in_(viewer.sites_for(Role.COORDINATOR)))
+    filters = filters or AuditFilters()
+    if filters.person.strip():
+        people = sa.select(User.id).where(
+            User.search_text.like(like_pattern(filters.person), escape="\\")
+        )
+        query = query.where(AuditEntry.actor_id.in_(people))
+    if filters.object_type:
+        query = query.where(AuditEntry.object_type == filters.object_type)
+    if filters.action:
+        query = query.where(AuditEntry.action == filters.action)
+    if filters.date_from:
+        query = query.where(AuditEntry.created_at >= _start_of(filters.date_from, filters.zone))
+    if filters.date_to:
+        next_day = filters.date_to + timedelta(days=1)
+        query = query.where(AuditEntry.created_at < _start_of(next_day, filters.zone))
     return query.options(sa.orm.joinedload(AuditEntry.actor))
