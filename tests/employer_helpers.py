@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from marketplace.accounts.roles import Role
+from marketplace.extensions import db
 from marketplace.languages import CefrLevel
 from marketplace.organisations import services as organisations
 from marketplace.organisations.models import OrganisationStatus, Sector
@@ -63,12 +64,18 @@ def make_posting(
     languages=(("lv", CefrLevel.A2),),
     **changes,
 ):
+    # A posting that has already started was sent and published before its start date.
+    started = changes.get("start_date") and changes["start_date"] < site_today(organisation.site)
+    start = changes.pop("start_date") if started else None
     with app.test_request_context():
         posting = postings.create(author, organisation, posting_values(**changes), list(languages))
         if status != PostingStatus.DRAFT:
             postings.submit(author, posting)
         if status not in {PostingStatus.DRAFT, PostingStatus.SUBMITTED}:
             postings.review(coordinator, posting, status, comment="Please add the hours.")
+    if start is not None:
+        posting.start_date = start
+        db.session.commit()
     return posting
 
 

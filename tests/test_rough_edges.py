@@ -258,3 +258,43 @@ def test_links_in_card_headers_reach_four_and_a_half_to_one(app):
     header = "#" + "".join(f"{round(255 - 0.03 * (255 - c)):02x}" for c in (0x21, 0x25, 0x29))
     lighter, darker = sorted((_luminance(header), _luminance(rule[1])), reverse=True)
     assert (lighter + 0.05) / (darker + 0.05) >= 4.5
+
+
+# Phone layout ---------------------------------------------------------------------------------
+
+
+def test_checkboxes_and_radio_buttons_are_bootstrap_controls(app, make_user):
+    participant = make_user(Role.PARTICIPANT)
+    html = signed_in(app, participant).get("/participants/me/profile").get_data(as_text=True)
+    soup = BeautifulSoup(html, "html.parser")
+    boxes = soup.select("input[type=checkbox], input[type=radio]")
+    assert len(boxes) > 5
+    for box in boxes:
+        assert "form-check-input" in box["class"], box
+        assert "form-check" in box.parent["class"], box.parent
+        assert soup.select_one(f"label[for='{box['id']}']") is not None
+
+
+def test_the_phone_gets_one_compact_language_control(client):
+    soup = BeautifulSoup(client.get("/").get_data(as_text=True), "html.parser")
+    compact = soup.select_one("form.language-switcher-compact")
+    assert compact is not None
+    options = compact.select("select[name=language] option")
+    assert [option["value"] for option in options] == ["en", "lv", "sv", "ru", "uk"]
+    assert compact.select_one("option[selected]")["value"] == "en"
+    assert compact.select_one("label[for=language-choice]") is not None
+    assert compact.select_one("button[type=submit]") is not None
+
+
+def test_wide_tables_label_each_cell_for_stacking_on_a_phone(app, make_user):
+    admin = make_user(Role.SUPER_ADMIN)
+    audit.record("logout", actor=admin, obj=admin)
+    db.session.commit()
+    client = signed_in(app, admin)
+    for url in ("/audit/", "/admin/users"):
+        soup = BeautifulSoup(client.get(url).get_data(as_text=True), "html.parser")
+        table = soup.select_one("table.table-stack")
+        assert table is not None, url
+        headers = [" ".join(th.get_text().split()) for th in table.select("thead th")]
+        for row in table.select("tbody tr"):
+            assert [td.get("data-label") for td in row.select("td")] == headers, url
