@@ -15,7 +15,7 @@ from marketplace.audit import services as audit
 from marketplace.extensions import db
 from marketplace.languages import CefrLevel
 from marketplace.postings import services as postings
-from marketplace.postings.models import Posting, PostingStatus
+from marketplace.postings.models import ClosedReason, Posting, PostingStatus
 from marketplace.problems import Problem
 from tests.application_helpers import approved_participant, make_world
 from tests.clock import site_today
@@ -199,6 +199,16 @@ def test_consents_and_roles_in_the_audit_log_are_named_not_coded(app, make_user)
     assert "Sharing anonymised data with funders" in page
     assert "mentor@riga" not in page
     assert "Mentor · riga" in page
+
+
+def test_reasons_recorded_as_codes_are_named_in_the_audit_log(app, make_user):
+    organisation, owner, coordinator = employer_world(app, make_user)
+    posting = make_posting(app, organisation, owner, coordinator)
+    with app.test_request_context():
+        postings.close(None, posting, ClosedReason.FILLED)
+    db.session.commit()
+    page = signed_in(app, coordinator).get("/audit/?action=posting.closed").get_data(as_text=True)
+    assert "published → closed: all places are filled" in page
 
 
 def test_the_audit_log_filters_by_person_object_action_and_dates(app, make_user):

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from marketplace.accounts.roles import Role
+from marketplace.applications.models import DeclineReason
 from marketplace.audit.models import AuditEntry
 from marketplace.placements.models import Outcome
 from marketplace.statuses import STATUS_LABELS
@@ -129,6 +130,12 @@ FIELD_LABELS = {
     "data_processing": _l("Processing of personal data"),
     "funder_sharing": _l("Sharing anonymised data with funders"),
 }
+# Reasons recorded as codes with a status change.
+CLOSED_REASONS = {
+    "by_owner": _l("closed by the employer"),
+    "filled": _l("all places are filled"),
+    "deadline": _l("the application deadline passed"),
+}
 STATUS_CHANGE = re.compile(r"^(?P<before>\S+) → (?P<after>\S+)(?:: (?P<reason>.*))?$", re.DOTALL)
 COUNTED = {
     "training.attendance": lambda n: ngettext("%(num)d attended", "%(num)d attended", n),
@@ -154,6 +161,14 @@ def _role(summary: str) -> str:
     return f"{label} · {site}" if site else label
 
 
+def _reason(object_type: str, reason: str) -> str:
+    if object_type == "Posting" and reason in CLOSED_REASONS:
+        return str(CLOSED_REASONS[reason])
+    if object_type == "Application" and reason in DeclineReason._value2member_map_:
+        return str(DeclineReason(reason).label)
+    return reason
+
+
 def describe(entry: AuditEntry) -> str:
     """The entry's summary in the reader's language: status names, roles, consents, outcomes
     and counts translated; names and titles people typed shown as they are."""
@@ -162,7 +177,9 @@ def describe(entry: AuditEntry) -> str:
     change = STATUS_CHANGE.match(summary)
     if entity and change and action == f"{action.split('.')[0]}.{change['after']}":
         text = f"{_status(entity, change['before'])} → {_status(entity, change['after'])}"
-        return f"{text}: {change['reason']}" if change["reason"] else text
+        if not change["reason"]:
+            return text
+        return f"{text}: {_reason(entry.object_type, change['reason'])}"
     if action in {"role.granted", "role.revoked", "account.registered"}:
         return _role(summary)
     if action.startswith("consent."):
