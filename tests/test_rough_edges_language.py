@@ -59,7 +59,8 @@ def test_russian_speaks_of_anonymised_data_not_numbers_about_you(catalogs):
 
 def test_russian_completing_a_placement_does_not_say_on_time(catalogs):
     ru = catalogs["ru"]
-    assert "в срок" not in translation(ru, "Mark as completed")
+    assert "в срок" not in translation(ru, "Mark as completed…")
+    assert "в срок" not in translation(ru, "Yes, mark as completed")
     assert "в срок" not in translation(ru, "completed", "placement status")
 
 
