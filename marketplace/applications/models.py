@@ -125,6 +125,8 @@ class Application(TimestampMixin, Base):
     offer_place: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
     offer_contact: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
     offer_message: Mapped[str] = mapped_column(sa.String(2000), default="", server_default="")
+    # The day by which the participant is asked to answer; the offer stays open after it.
+    offer_answer_by: Mapped[date | None]
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     participant: Mapped[ParticipantProfile] = relationship(lazy="joined")
