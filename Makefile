@@ -53,9 +53,11 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-## test: set everything up, check style and run the whole test suite
+## test: set everything up, check style and run the whole test suite, one worker per core
+## (PYTEST_ARGS="-n 0" runs it in one process, e.g. to use a debugger)
+PYTEST_ARGS ?= -n auto
 test: translations lint
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite* .pytest_cache

@@ -111,16 +111,36 @@ def base_config(database_url: str) -> dict:
     }
 
 
+def _database_of_this_worker(url: str) -> str:
+    """With pytest-xdist (``-n``) each worker empties and fills its own database, named after
+    the configured one and the worker (``test_gw0``), created on first use; alone, the
+    configured database itself."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    configured = sa.engine.make_url(normalise_database_url(url))
+    name = f"{configured.database}_{worker}"
+    engine = sa.create_engine(configured, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        exists = connection.scalar(
+            sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        )
+        if not exists:
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    engine.dispose()
+    return configured.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def migrated_database(tmp_path_factory) -> str:
     """The URL of a database upgraded from empty by the migrations, once per session."""
     if POSTGRES_URL:
-        engine = sa.create_engine(normalise_database_url(POSTGRES_URL))
+        url = _database_of_this_worker(POSTGRES_URL)
+        engine = sa.create_engine(normalise_database_url(url))
         with engine.begin() as connection:
             connection.exec_driver_sql("DROP SCHEMA public CASCADE")
             connection.exec_driver_sql("CREATE SCHEMA public")
         engine.dispose()
-        url = POSTGRES_URL
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('template') / 'template.sqlite'}"
     app = create_app(base_config(url))
