@@ -59,6 +59,11 @@ PYTEST_ARGS ?= -n auto
 test: translations lint
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+## screenshots: retake the README's screenshots (docs/screenshots/) from the demo data; needs Chromium
+.PHONY: screenshots
+screenshots: translations
+	$(BIN)/python scripts/screenshots.py
+
 clean:
 	rm -rf $(VENV) instance/*.sqlite* .pytest_cache
 	find translations -name '*.mo' -delete

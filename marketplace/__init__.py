@@ -103,7 +103,7 @@ def register_extensions(app: Flask) -> None:
 FEATURES = (
     "main", "auth", "accounts", "postings", "organisations", "review", "notifications",
     "mentors", "participants", "applications", "placements", "training", "events", "calendars",
-    "conversations", "plans",
+    "conversations", "plans", "certificates",
     "questionnaires", "admin", "sites",
     "audit", "mail",
 )  # fmt: skip

@@ -100,6 +100,8 @@ def load_config(instance_path: str) -> dict:
         "LOGIN_FAILURES_PER_ACCOUNT": _env("LOGIN_FAILURES_PER_ACCOUNT", "10 per 15 minutes"),
         "MESSAGES_PER_USER": _env("MESSAGES_PER_USER", "30 per hour"),
         "REGISTRATIONS_PER_IP": _env("REGISTRATIONS_PER_IP", "60 per hour"),
+        # Misses only (certificates/limits.py): enough for typing mistakes, too few for guessing.
+        "CERTIFICATE_LOOKUPS_PER_IP": _env("CERTIFICATE_LOOKUPS_PER_IP", "30 per hour"),
         # Links in e-mails and notifications name this host (marketplace/links.py), never the
         # request's Host header; unset in development, they point to DEVELOPMENT_SERVER_NAME.
         "SERVER_NAME": server_name,

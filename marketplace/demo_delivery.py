@@ -1,8 +1,8 @@
 """Demo group training in every category of each site's plan, with attendance, and events:
 past ones with attendance, coming ones with sign-ups (one tomorrow, so a reminder is due).
 
-Training and event titles are one text each: the demo writes them in the site's language
-followed by English, as a programme writing for its mixed groups would."""
+Each training and event title is given in all five languages, as a programme writing for its
+mixed groups would: the main title in the site's language, the others as its translations."""
 
 from __future__ import annotations
 
@@ -25,87 +25,147 @@ from marketplace.training.models import TrainingSession
 COORDINATORS = {"riga": "coordinator.riga@example.org",
                 "linkoping": "coordinator.linkoping@example.org"}  # fmt: skip
 
-# (site, category, title, days ago (negative: still to come), minutes, trainer)
+# Titles in (en, lv, sv, ru, uk).
+TITLE_LANGUAGES = ("en", "lv", "sv", "ru", "uk")
+
+# (site, category, titles, days ago (negative: still to come), minutes, trainer)
 TRAINING = [
     ("riga", TrainingCategory.LOCAL_LANGUAGE,
-     "Latviešu valoda A1: viesnīcā · Latvian A1: at the hotel", 27, 90, "Inese Ozola"),
+     ("Latvian A1: at the hotel", "Latviešu valoda A1: viesnīcā", "Lettiska A1: på hotellet",
+      "Латышский язык A1: в гостинице", "Латиська мова A1: у готелі"),
+     27, 90, "Inese Ozola"),
     ("riga", TrainingCategory.LOCAL_LANGUAGE,
-     "Latviešu valoda A1: virtuvē · Latvian A1: in the kitchen", 13, 90, "Inese Ozola"),
+     ("Latvian A1: in the kitchen", "Latviešu valoda A1: virtuvē", "Lettiska A1: i köket",
+      "Латышский язык A1: на кухне", "Латиська мова A1: на кухні"),
+     13, 90, "Inese Ozola"),
     ("riga", TrainingCategory.LOCAL_LANGUAGE,
-     "Latviešu valoda A2: sarunas ar viesiem · Latvian A2: talking to guests", 6, 90,
-     "Inese Ozola"),
-    ("riga", TrainingCategory.CULTURE, "Darba dzīve Latvijā · Working life in Latvia", 20, 120,
-     "Pēteris Kalns"),
+     ("Latvian A2: talking to guests", "Latviešu valoda A2: sarunas ar viesiem",
+      "Lettiska A2: samtal med gäster", "Латышский язык A2: разговор с гостями",
+      "Латиська мова A2: розмова з гостями"),
+     6, 90, "Inese Ozola"),
+    ("riga", TrainingCategory.CULTURE,
+     ("Working life in Latvia", "Darba dzīve Latvijā", "Arbetsliv i Lettland",
+      "Трудовая жизнь в Латвии", "Трудове життя в Латвії"),
+     20, 120, "Pēteris Kalns"),
     ("riga", TrainingCategory.ENTREPRENEURSHIP,
-     "Sava kafejnīca: no idejas līdz plānam · Your own café: from idea to plan", 16, 180,
-     "Pēteris Kalns"),
+     ("Your own café: from idea to plan", "Sava kafejnīca: no idejas līdz plānam",
+      "Eget kafé: från idé till plan", "Своё кафе: от идеи до плана",
+      "Власна кав’ярня: від ідеї до плану"),
+     16, 180, "Pēteris Kalns"),
     ("riga", TrainingCategory.PROFESSIONAL_IDENTITY,
-     "Mans profesionālais stāsts · My professional story", 9, 120, "Anna Bērziņa"),
-    ("riga", TrainingCategory.CAREER_SUPPORT, "CV un darba intervija · CV and job interview", 3,
-     120, "Anna Bērziņa"),
+     ("My professional story", "Mans profesionālais stāsts", "Min yrkesberättelse",
+      "Моя профессиональная история", "Моя професійна історія"),
+     9, 120, "Anna Bērziņa"),
+    ("riga", TrainingCategory.CAREER_SUPPORT,
+     ("CV and job interview", "CV un darba intervija", "CV och anställningsintervju",
+      "Резюме и собеседование", "Резюме і співбесіда"),
+     3, 120, "Anna Bērziņa"),
     ("riga", TrainingCategory.LOCAL_LANGUAGE,
-     "Latviešu valoda A2: pa telefonu · Latvian A2: on the phone", -5, 90, "Inese Ozola"),
+     ("Latvian A2: on the phone", "Latviešu valoda A2: pa telefonu", "Lettiska A2: i telefon",
+      "Латышский язык A2: разговор по телефону", "Латиська мова A2: розмова телефоном"),
+     -5, 90, "Inese Ozola"),
     ("linkoping", TrainingCategory.LOCAL_LANGUAGE,
-     "Svenska för hotellet · Swedish for the hotel", 20, 90, "Eva Berg"),
-    ("linkoping", TrainingCategory.LOCAL_LANGUAGE, "Svenska i köket · Swedish in the kitchen", 6,
-     90, "Eva Berg"),
-    ("linkoping", TrainingCategory.CULTURE, "Arbetsliv i Sverige · Working life in Sweden", 15,
-     120, "Lars Holm"),
+     ("Swedish for hotel work", "Zviedru valoda darbam viesnīcā", "Svenska för hotellet",
+      "Шведский язык для работы в гостинице", "Шведська мова для роботи в готелі"),
+     20, 90, "Eva Berg"),
+    ("linkoping", TrainingCategory.LOCAL_LANGUAGE,
+     ("Swedish in the kitchen", "Zviedru valoda virtuvē", "Svenska i köket",
+      "Шведский язык на кухне", "Шведська мова на кухні"),
+     6, 90, "Eva Berg"),
+    ("linkoping", TrainingCategory.CULTURE,
+     ("Working life in Sweden", "Darba dzīve Zviedrijā", "Arbetsliv i Sverige",
+      "Трудовая жизнь в Швеции", "Трудове життя у Швеції"),
+     15, 120, "Lars Holm"),
     ("linkoping", TrainingCategory.ENTREPRENEURSHIP,
-     "Starta eget företag · Starting your own business", 11, 120, "Lars Holm"),
+     ("Starting your own business", "Sava uzņēmuma dibināšana", "Starta eget företag",
+      "Как открыть своё дело", "Як відкрити власну справу"),
+     11, 120, "Lars Holm"),
     ("linkoping", TrainingCategory.PROFESSIONAL_IDENTITY,
-     "Mitt första jobb i Sverige · My first job in Sweden", 8, 60, "Eva Berg"),
-    ("linkoping", TrainingCategory.CAREER_SUPPORT, "CV och arbetsintervju · CV and job interview",
+     ("My first job in Sweden", "Mans pirmais darbs Zviedrijā", "Mitt första jobb i Sverige",
+      "Моя первая работа в Швеции", "Моя перша робота у Швеції"),
+     8, 60, "Eva Berg"),
+    ("linkoping", TrainingCategory.CAREER_SUPPORT,
+     ("CV and job interview", "CV un darba intervija", "CV och anställningsintervju",
+      "Резюме и собеседование", "Резюме і співбесіда"),
      1, 90, "Lars Holm"),
     ("linkoping", TrainingCategory.LOCAL_LANGUAGE,
-     "Svenska i receptionen · Swedish at the reception", -6, 90, "Eva Berg"),
+     ("Swedish at the reception desk", "Zviedru valoda recepcijā", "Svenska i receptionen",
+      "Шведский язык на стойке регистрации", "Шведська мова на рецепції"),
+     -6, 90, "Eva Berg"),
 ]  # fmt: skip
 
 # Weekly language courses, so the hours delivered show against each site's plan:
-# (site, title in the site's language and in English with {n} for the lesson, lessons,
-#  first lesson days ago, minutes, trainer)
+# (site, titles with {n} for the lesson, lessons, first lesson days ago, minutes, trainer)
 COURSES = [
-    ("riga", "Latviešu valoda A1–A2, {n}. nodarbība · Latvian A1–A2, lesson {n}", 12, 81, 120,
-     "Inese Ozola"),
-    ("linkoping", "Svenska A1–A2, lektion {n} · Swedish A1–A2, lesson {n}", 10, 67, 120,
-     "Eva Berg"),
+    ("riga",
+     ("Latvian A1–A2, lesson {n}", "Latviešu valoda A1–A2, {n}. nodarbība",
+      "Lettiska A1–A2, lektion {n}", "Латышский язык A1–A2, занятие {n}",
+      "Латиська мова A1–A2, заняття {n}"),
+     12, 81, 120, "Inese Ozola"),
+    ("linkoping",
+     ("Swedish A1–A2, lesson {n}", "Zviedru valoda A1–A2, {n}. nodarbība",
+      "Svenska A1–A2, lektion {n}", "Шведский язык A1–A2, занятие {n}",
+      "Шведська мова A1–A2, заняття {n}"),
+     10, 67, 120, "Eva Berg"),
 ]  # fmt: skip
 COURSE_SESSIONS = [
-    (slug, TrainingCategory.LOCAL_LANGUAGE, title.format(n=n), first - 7 * (n - 1), minutes,
-     trainer)
-    for slug, title, lessons, first, minutes, trainer in COURSES
+    (slug, TrainingCategory.LOCAL_LANGUAGE, tuple(title.format(n=n) for title in titles),
+     first - 7 * (n - 1), minutes, trainer)
+    for slug, titles, lessons, first, minutes, trainer in COURSES
     for n in range(1, lessons + 1)
 ]  # fmt: skip
 
-# (site, kind, title, description, days ahead (negative: past), venue, guests)
+# (site, kind, titles, description, days ahead (negative: past), venue, guests)
 EVENTS = [
-    ("riga", EventKind.NETWORKING, "Tikšanās ar viesnīcu vadītājiem · Meet hotel managers",
+    ("riga", EventKind.NETWORKING,
+     ("Meet hotel managers", "Tikšanās ar viesnīcu vadītājiem", "Träffa hotellchefer",
+      "Встреча с руководителями гостиниц", "Зустріч з керівниками готелів"),
      "Rīgas viesnīcu vadītāji stāsta, ko viņi sagaida no jauniem darbiniekiem.\n\n"
      "Managers of Riga's hotels tell what they expect of new staff.",
      -21, "Elizabetes iela 2, Rīga",
      ["priya@example.org", "artem@example.org", "kavya@example.org", "mentor.riga@example.org"]),
     ("riga", EventKind.CONFERENCE,
-     "Jaunieši un darbs viesmīlībā · Young people and work in hospitality",
+     ("Young people and work in hospitality", "Jaunieši un darbs viesmīlībā",
+      "Unga och arbete inom besöksnäringen", "Молодёжь и работа в сфере гостеприимства",
+      "Молодь і робота у сфері гостинності"),
      "Programmas gada konference.\n\nThe programme's yearly conference.",
      -10, "Kaļķu iela 7, Rīga",
      ["artem@example.org", "kavya@example.org", "hotel.riga@example.org"]),
-    ("riga", EventKind.EXCURSION, "Viesnīca no iekšpuses · Behind the scenes of a Riga hotel",
+    ("riga", EventKind.EXCURSION,
+     ("Behind the scenes of a Riga hotel", "Rīgas viesnīca no iekšpuses",
+      "Bakom kulisserna på ett hotell i Riga", "За кулисами рижской гостиницы",
+      "За лаштунками ризького готелю"),
      "Ekskursija pa viesnīcu: virtuve, veļas mazgātava un recepcija.\n\n"
      "A tour of a hotel: the kitchen, the laundry and the reception.",
      1, "Brīvības iela 1, Rīga", ["priya@example.org", "artem@example.org"]),
-    ("riga", EventKind.NETWORKING, "Satiec viesmīlības darba devējus · Meet hospitality employers",
+    ("riga", EventKind.NETWORKING,
+     ("Meet hospitality employers", "Tikšanās ar viesmīlības nozares darba devējiem",
+      "Träffa arbetsgivare inom besöksnäringen",
+      "Встреча с работодателями сферы гостеприимства",
+      "Зустріч з роботодавцями сфери гостинності"),
      "Īsas sarunas ar darba devējiem.\n\nShort talks with employers.",
      16, "Elizabetes iela 2, Rīga", ["kavya@example.org"]),
-    ("linkoping", EventKind.SEMINAR, "Rättigheter i arbetslivet · Rights at work in Sweden",
+    ("linkoping", EventKind.SEMINAR,
+     ("Rights at work in Sweden", "Darbinieku tiesības Zviedrijā", "Rättigheter i arbetslivet",
+      "Права работника в Швеции", "Права працівника у Швеції"),
      "Om anställningsavtal, lön och arbetstider.\n\n"
      "On employment contracts, pay and working hours.",
      -14, "Storgatan 1, Linköping",
      ["nimal@example.org", "mariia@example.org", "mentor.linkoping@example.org"]),
     ("linkoping", EventKind.SEMINAR,
-     "Så går en anställningsintervju till · How a job interview works",
+     ("How a job interview works", "Kā notiek darba intervija",
+      "Så går en anställningsintervju till", "Как проходит собеседование с работодателем",
+      "Як проходить співбесіда з роботодавцем"),
      "Vi övar intervjun tillsammans.\n\nWe practise the interview together.",
      12, "Storgatan 1, Linköping", ["nimal@example.org", "mariia@example.org"]),
 ]  # fmt: skip
+
+
+def _titles(site: Site, titles: tuple[str, ...]) -> dict:
+    """The title in the site's language, and the other languages' titles as its translations."""
+    by_language = dict(zip(TITLE_LANGUAGES, titles, strict=True))
+    main = by_language.pop(site.default_locale)
+    return {"title": main, "title_translations": by_language}
 
 
 def _came(row: int, person: int) -> bool:
@@ -114,7 +174,7 @@ def _came(row: int, person: int) -> bool:
 
 
 def _load_training(sites: dict[str, Site], coordinators: dict[str, User]) -> None:
-    for row, (slug, category, title, days_ago, minutes, trainer) in enumerate(
+    for row, (slug, category, titles, days_ago, minutes, trainer) in enumerate(
         COURSE_SESSIONS + TRAINING
     ):
         site = sites[slug]
@@ -122,7 +182,7 @@ def _load_training(sites: dict[str, Site], coordinators: dict[str, User]) -> Non
         session = training.create(
             coordinators[slug],
             site,
-            dict(category=category, title=title, held_on=held_on, starts_at=time(10),
+            dict(category=category, **_titles(site, titles), held_on=held_on, starts_at=time(10),
                  minutes=minutes, trainer=trainer, capacity=12),
         )  # fmt: skip
         session.created_at = at(site, held_on - timedelta(days=14))
@@ -147,7 +207,7 @@ def _load_training(sites: dict[str, Site], coordinators: dict[str, User]) -> Non
 
 def _load_events(sites: dict[str, Site], coordinators: dict[str, User]) -> None:
     users = {u.email: u for u in db.session.scalars(sa.select(User))}
-    for row, (slug, kind, title, description, days_ahead, venue, guests) in enumerate(EVENTS):
+    for row, (slug, kind, titles, description, days_ahead, venue, guests) in enumerate(EVENTS):
         site = sites[slug]
         day = today_at(site) + timedelta(days=days_ahead)
         # Sign-ups close when an event is over: a past one is signed up for while it is to come.
@@ -156,8 +216,8 @@ def _load_events(sites: dict[str, Site], coordinators: dict[str, User]) -> None:
         event = events.create(
             coordinators[slug],
             site.id,
-            dict(kind=kind, title=title, description=description, venue=venue, starts_at=start,
-                 ends_at=start + timedelta(hours=2), capacity=20),
+            dict(kind=kind, **_titles(site, titles), description=description, venue=venue,
+                 starts_at=start, ends_at=start + timedelta(hours=2), capacity=20),
         )  # fmt: skip
         for email in guests:
             events.sign_up(users[email], event)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time
 
 from babel import Locale, dates
@@ -38,6 +39,18 @@ def select_locale() -> str:
     if current_user.is_authenticated and current_user.site is not None:
         return current_user.site.default_locale
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def reading_language() -> str:
+    """The language code (``lv``) of the page being made, or of the message being written."""
+    locale = get_locale()
+    return locale.language if locale else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def translated(text: str, translations: Mapping[str, str] | None) -> str:
+    """``text`` in the reader's language when ``translations`` ({locale: text}) has it, else
+    ``text`` itself as its author wrote it."""
+    return (translations or {}).get(reading_language()) or text
 
 
 def select_timezone() -> str:

@@ -4,6 +4,7 @@ from marketplace.accounts.models import ConsentRecord, RoleGrant, User, UserSess
 from marketplace.applications.models import Application
 from marketplace.audit.models import AuditEntry
 from marketplace.calendars.models import CalendarToken
+from marketplace.certificates.models import Certificate
 from marketplace.conversations.models import Message, ThreadRead
 from marketplace.events.models import Event, Rsvp
 from marketplace.mail.models import OutboxMessage
@@ -43,6 +44,7 @@ __all__ = [
     "AuditEntry",
     "AvailabilityWindow",
     "CalendarToken",
+    "Certificate",
     "ConsentRecord",
     "Enrolment",
     "Event",

@@ -1,6 +1,7 @@
 """A world where every kind of visitor has something of their own and something of someone
 else's to reach for: two sites, two hotels, a placement with a logged session and a thread,
-an event, a training session, a questionnaire, availability, a pending colleague and a CV.
+an event, a training session, a questionnaire, availability, a pending colleague, a CV and an
+issued certificate.
 
 The access matrix (tests/test_access_matrix.py) requests every route as every visitor here."""
 
@@ -115,6 +116,7 @@ def build(app, make_user) -> AccessWorld:
         plans.agree(profile.user, profile, 1)
         proposal = plans.propose(world.mentor.user, profile, {Measure.CULTURE: 5}, plan_goals)
         agreed_goal = plans.current_version(proposal.plan).goals[0]
+        certificate = participants.issue_certificate(world.coordinator, profile)
 
     member = db.session.scalar(
         sa.select(OrganisationMember).where(OrganisationMember.user_id == newcomer.id)
@@ -156,5 +158,6 @@ def build(app, make_user) -> AccessWorld:
         "device_id": device.id,
         "plan_version_number": proposal.number,
         "goal_id": agreed_goal.id,
+        "code": certificate.code,  # of the participant's certificate, checked by anyone
     }
     return AccessWorld(people, ids)

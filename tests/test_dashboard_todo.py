@@ -7,6 +7,7 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 import sqlalchemy as sa
+from babel.dates import format_date
 from bs4 import BeautifulSoup
 
 from marketplace.accounts.roles import Role
@@ -15,6 +16,8 @@ from marketplace.events.models import Event, EventKind, Rsvp
 from marketplace.extensions import db
 from marketplace.mentors import services as mentors
 from marketplace.placements import services as placements
+from marketplace.plans import services as plans
+from marketplace.plans.models import Measure
 from marketplace.postings.models import Posting
 from tests.application_helpers import (
     accepted_application,
@@ -39,7 +42,7 @@ def todo_list(client) -> dict[str, tuple[str, str]]:
     items = {}
     for row in page.select(".todo-list li"):
         link = row.find("a")
-        badge = row.select_one(".badge")
+        badge = row.select_one(".badge.rounded-pill")
         items[link.get_text(strip=True)] = (
             link["href"],
             badge.get_text(strip=True) if badge else "",
@@ -99,7 +102,9 @@ def test_participant_with_an_offer_is_asked_to_answer_it_not_to_browse(app, make
 
     application = offered(app, world, posting_for(app, world, title="Front desk"), profile)
     items = todo_list(client)
-    assert items["Answer the offer for Front desk"][0] == f"/applications/{application.id}"
+    answer_by = format_date(site_today() + timedelta(days=7), "medium", locale="en_GB")
+    label = f"Answer the offer for Front desk by {answer_by}"
+    assert items[label][0] == f"/applications/{application.id}"
     page = client.get("/dashboard").get_data(as_text=True)
     assert "Browse postings and apply." not in page
     assert "Nothing to do right now." not in page
@@ -108,7 +113,7 @@ def test_participant_with_an_offer_is_asked_to_answer_it_not_to_browse(app, make
     with app.test_request_context():
         applications.accept_offer(profile.user, application)
     items = todo_list(client)
-    assert "Answer the offer for Front desk" not in items
+    assert label not in items
     assert "1 application is waiting for an answer" in items
     assert "Nothing to do right now." in client.get("/dashboard").get_data(as_text=True)
     assert menu_badge(client) == ""
@@ -157,6 +162,85 @@ def test_participant_sees_tomorrows_event_but_not_next_weeks(app, make_user, wor
     items = todo_list(client_for(app, profile.user))
     assert items["Tomorrow: Hotel visit"][0].startswith("/events/")
     assert "Tomorrow: Job fair" not in items
+
+
+def test_participant_is_asked_to_agree_to_a_proposed_plan_then_sees_the_next_goal(
+    app, make_user, world
+):
+    profile = approved_participant(app, make_user, world.coordinator)
+    client = client_for(app, profile.user)
+    today = site_today()
+    goals = [
+        ("Find a job", today + timedelta(days=60)),
+        ("Speak Latvian", today + timedelta(days=30)),
+    ]
+    with app.test_request_context():
+        plans.propose(world.coordinator, profile, {Measure.LOCAL_LANGUAGE: 20}, goals)
+    assert todo_list(client)["Read and agree to your plan"][0] == f"/plans/{profile.id}"
+    assert "Things to do: 1" in menu_badge(client)
+
+    with app.test_request_context():
+        plans.agree(profile.user, profile, 1)
+    items = todo_list(client)
+    assert "Read and agree to your plan" not in items
+    assert items["Next goal of your plan: Speak Latvian"][0] == f"/plans/{profile.id}"
+    target = format_date(today + timedelta(days=30), "medium", locale="en_GB")
+    assert f"Target date: {target}" in client.get("/dashboard").get_data(as_text=True)
+    assert menu_badge(client) == ""  # a goal ahead is work in progress, not a task waiting
+
+    with app.test_request_context():
+        changed = [("Find a job", today + timedelta(days=90)), ("Speak Latvian", today)]
+        plans.propose(profile.user, profile, {Measure.LOCAL_LANGUAGE: 30}, changed)
+    items = todo_list(client)  # the change waits for the coordinator, not for the participant
+    assert "Read and agree to your plan" not in items
+    assert "Next goal of your plan: Speak Latvian" in items
+
+
+def test_the_plans_goal_whose_date_has_passed_comes_first_and_counts(app, make_user, world):
+    profile = approved_participant(app, make_user, world.coordinator)
+    today = site_today()
+    goals = [
+        ("Open a bank account", today + timedelta(days=10)),
+        ("Find a job", today + timedelta(days=60)),
+    ]
+    with app.test_request_context():
+        plans.propose(world.coordinator, profile, {Measure.CULTURE: 10}, goals)
+        version = plans.agree(profile.user, profile, 1)
+    first, second = version.goals
+    second.target_date = today - timedelta(days=2)  # its day went by
+    db.session.commit()
+    client = client_for(app, profile.user)
+
+    row = BeautifulSoup(client.get("/dashboard").get_data(as_text=True), "html.parser").select_one(
+        ".todo-list li"
+    )
+    assert row.find("a").get_text(strip=True) == "Next goal of your plan: Find a job"
+    late = format_date(today - timedelta(days=2), "medium", locale="en_GB")
+    assert f"The target date has passed: {late}" in row.get_text(" ", strip=True)
+    assert row.select_one(".todo-overdue")
+    assert "Things to do: 1" in menu_badge(client)
+
+    with app.test_request_context():
+        plans.mark_reached(profile.user, profile, second.id, today, "Signed the contract.")
+    items = todo_list(client)
+    assert "Next goal of your plan: Open a bank account" in items
+    assert menu_badge(client) == ""
+
+    with app.test_request_context():
+        plans.mark_reached(profile.user, profile, first.id, today, "")
+    assert not any(label.startswith("Next goal") for label in todo_list(client))
+
+
+def test_a_mentors_plan_proposal_waits_for_the_participant_not_the_mentor(app, make_user, world):
+    profile = approved_participant(app, make_user, world.coordinator)
+    placement_for(app, world, posting_for(app, world), profile)
+    goals = [("Find a job", site_today() + timedelta(days=60)), ("Speak Latvian", site_today())]
+    with app.test_request_context():
+        plans.propose(world.mentor.user, profile, {Measure.WORKPLACE_MENTORING: 16}, goals)
+
+    assert "Read and agree to your plan" in todo_list(client_for(app, profile.user))
+    mentor_items = todo_list(client_for(app, world.mentor.user))
+    assert not any("plan" in label for label in mentor_items)
 
 
 # Mentor -------------------------------------------------------------------------------------------

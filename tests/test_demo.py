@@ -21,6 +21,7 @@ from marketplace.placements.models import (
     PlacementStatus,
     SessionStatus,
 )
+from marketplace.plans import services as plans
 from marketplace.plans.models import Plan, VersionStatus
 from marketplace.postings.models import Posting, PostingStatus
 from marketplace.questionnaires.models import Question
@@ -164,6 +165,34 @@ def test_a_plan_is_agreed_and_another_waits_for_agreement(demo):
         version.status for plan in db.session.scalars(sa.select(Plan)) for version in plan.versions
     }
     assert {VersionStatus.AGREED, VersionStatus.PROPOSED} <= statuses
+
+
+def test_an_agreed_plan_is_in_progress(demo):
+    """Part of its hours are done (counted from attendance and confirmed sessions) and part are
+    still to come; one goal is reached, others are not yet."""
+    in_progress = []
+    for plan in db.session.scalars(sa.select(Plan)):
+        view = plans.view(plan.participant)
+        if view.current is None:
+            continue
+        done = [row for row in view.progress if row.done > 0]
+        to_come = [row for row in view.progress if row.done < row.planned]
+        reached = [goal.reached_on is not None for goal in view.current.goals]
+        if done and to_come and any(reached) and not all(reached):
+            in_progress.append(plan)
+    assert in_progress
+
+
+def test_training_and_event_titles_are_given_in_each_language(demo):
+    """The main title is in the site's language and the four others are its translations;
+    no title mixes two languages."""
+    items = [*db.session.scalars(sa.select(TrainingSession)), *db.session.scalars(sa.select(Event))]
+    assert items
+    for item in items:
+        assert set(item.title_translations) == LANGUAGES - {item.site.default_locale}, item.title
+        titles = [item.title, *item.title_translations.values()]
+        assert len(set(titles)) == len(LANGUAGES), titles
+        assert not any(mark in title for title in titles for mark in (" · ", " / ")), titles
 
 
 def test_postings_are_written_in_each_of_the_five_languages(demo):

@@ -6,9 +6,13 @@ import re
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
+from babel.dates import format_date
+from bs4 import BeautifulSoup
 
 from marketplace.applications import services as applications
 from marketplace.extensions import db
+from marketplace.notifications.models import Notification
 from marketplace.placements.models import Placement
 from marketplace.postings.models import Posting
 from tests.application_helpers import (
@@ -20,8 +24,14 @@ from tests.application_helpers import (
 )
 from tests.clock import site_today
 from tests.conftest import english_client, log_in
+from tests.mail_helpers import inbox
 
 pytestmark = pytest.mark.clock
+
+
+def shown(day) -> str:
+    """A date as English pages write it (British conventions: 5 Jun 2026)."""
+    return format_date(day, "medium", locale="en_GB")
 
 
 def client_for(app, user):
@@ -279,3 +289,76 @@ def test_a_posting_closes_only_after_confirmation(app, make_user, world):
     hotel.post(path, data={"confirmed": "yes"})
     db.session.expire_all()
     assert db.session.get(Posting, posting.id).status == "closed"
+
+
+# The named mentor and the placement get the terms ------------------------------------------------
+
+
+def offer_with_terms(app, world, shortlisted, **changes):
+    start = site_today() + timedelta(days=30)
+    terms = offer_terms(
+        shortlisted.posting,
+        world.mentor,
+        start_date=start.isoformat(),
+        end_date=(start + timedelta(days=27)).isoformat(),
+        hours_per_week="12",
+        place="Hotel Riga, kitchen, Brīvības iela 10",
+        contact="Laura Ozola, +371 2000 0000",
+        **changes,
+    )
+    answer = client_for(app, world.owner).post(f"/applications/{shortlisted.id}/offer", data=terms)
+    assert answer.status_code == 302
+    return start
+
+
+def proposal_rows(client) -> list[str]:
+    page = BeautifulSoup(client.get("/applications/mentoring").get_data(True), "html.parser")
+    return [row.get_text(" ", strip=True) for row in page.select(".proposal")]
+
+
+def test_the_mentors_list_shows_each_mentee_posting_terms_and_answer(app, world, shortlisted):
+    start = offer_with_terms(app, world, shortlisted)
+    mentor = client_for(app, world.mentor.user)
+
+    [row] = proposal_rows(mentor)
+    when = f"{shown(start)} – {shown(start + timedelta(days=27))}"
+    for expected in ("Olena", shortlisted.posting.title, world.organisation.name, when, "12"):
+        assert expected in row
+    assert "Hotel Riga, kitchen" in row
+    assert "Waiting for your answer" in row and "Answer the proposal" in row
+
+    with app.test_request_context():
+        applications.mentor_answer(world.mentor.user, shortlisted, True)
+    [row] = proposal_rows(mentor)
+    assert "You said yes" in row and "Waiting for your answer" not in row
+
+
+def test_the_mentor_is_told_the_posting_and_the_terms(app, world, shortlisted):
+    world.mentor.user.preferred_locale = "en"
+    db.session.commit()
+    start = offer_with_terms(app, world, shortlisted)
+
+    texts = db.session.scalars(
+        sa.select(Notification.text).where(Notification.user_id == world.mentor.user_id)
+    ).all()
+    [text] = [text for text in texts if "asked to mentor" in text]
+    assert shortlisted.posting.title in text and world.organisation.name in text
+    assert f"Dates: {shown(start)} – {shown(start + timedelta(days=27))}" in text
+    assert "Hours per week: 12" in text and "Place: Hotel Riga, kitchen" in text
+    [mail] = [mail for mail in inbox(world.mentor.user.email) if "asked to mentor" in mail.subject]
+    assert text in mail.body_text and f"/applications/{shortlisted.id}" in mail.body_text
+
+
+def test_the_placement_takes_the_accepted_offers_terms(app, world, shortlisted):
+    start = offer_with_terms(app, world, shortlisted)
+    with app.test_request_context():
+        applications.mentor_answer(world.mentor.user, shortlisted, True)
+        applications.accept_offer(shortlisted.participant.user, shortlisted)
+        placement = applications.approve(world.coordinator, shortlisted)
+
+    assert (placement.start_date, placement.end_date) == (start, start + timedelta(days=27))
+    assert placement.planned_hours == 12 * 4  # four weeks of twelve hours
+    page = client_for(app, shortlisted.participant.user).get(f"/placements/{placement.id}")
+    text = BeautifulSoup(page.get_data(True), "html.parser").select_one("dl").get_text(" ")
+    for expected in (shown(start), "12", "Hotel Riga, kitchen", "Laura Ozola, +371 2000 0000"):
+        assert expected in text

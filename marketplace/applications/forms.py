@@ -1,3 +1,5 @@
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField, TextAreaField
@@ -11,6 +13,7 @@ from wtforms.validators import (
 )
 
 from marketplace.applications.models import DeclineReason, MentorDeclineReason
+from marketplace.applications.services import answer_by_problem
 from marketplace.forms import (
     LARGEST_ID,
     ChoiceField,
@@ -103,11 +106,22 @@ class OfferForm(FlaskForm):
         validators=[Optional(), Length(max=2000, message=TOO_LONG), no_nul_bytes],
         render_kw={"rows": 3},
     )
+    # Optional: an employer may clear it and ask for no particular day.
+    answer_by = DateInputField(_l("Please answer by"), validators=[Optional()])
     submit = SubmitField(_l("Make an offer"))
+
+    def __init__(self, *args, today: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today  # the site's date, which the answer-by day is checked against
 
     def validate_end_date(self, field):
         if field.data and self.start_date.data and field.data < self.start_date.data:
             raise ValidationError(_l("The end date cannot be before the start date."))
+
+    def validate_answer_by(self, field):
+        problem = answer_by_problem(field.data, self.start_date.data, self.today)
+        if problem:
+            raise ValidationError(problem)
 
 
 class MentorDeclineForm(FlaskForm):

@@ -73,12 +73,13 @@ def mine():
 
 def _offer_form(application: Application, actions: frozenset[str]) -> OfferForm:
     """The offer form, its terms prefilled from the posting (or from the offer already made)."""
-    form = OfferForm()
+    form = OfferForm(today=services.site_today(application))
     if not form.is_submitted() and actions & {"offer", "change_mentor"}:
         terms = services.proposed_terms(current_user, application)
         form.start_date.data, form.end_date.data = terms.start_date, terms.end_date
         form.hours_per_week.data, form.place.data = terms.hours_per_week, terms.place
         form.contact.data, form.message.data = terms.contact, terms.message
+        form.answer_by.data = terms.answer_by
     if actions & {"offer", "change_mentor"} and application.posting.kind == PostingKind.MENTORING:
         form.mentor.choices = options(
             (m.id, f"{m.user.display_name} · {m.free_places}")
@@ -95,6 +96,8 @@ def _render(application: Application, *, decline_form=None, offer_form=None, sta
             application=application,
             actions=actions,
             terms=services.terms_of(application),
+            answer=services.answer_awaited(application),
+            mentor_answer=services.mentor_answer_text(application),
             next_step=services.next_for_applicant(application),
             is_applicant=services.is_applicant(current_user, application),
             is_staff=services.is_staff_for(current_user, application),
@@ -234,6 +237,7 @@ def offer(application_id: int):
             place=form.place.data or "",
             contact=form.contact.data or "",
             message=form.message.data or "",
+            answer_by=form.answer_by.data,
         )
     return _act(
         application,
@@ -254,7 +258,11 @@ def mentoring():
         if profile
         else None
     )
-    return render_template("applications/mentoring.html", page=page)
+    return render_template(
+        "applications/mentoring.html",
+        page=page,
+        proposals=services.proposals(page.items) if page else [],
+    )
 
 
 @bp.post("/<int:application_id>/mentor/accept")

@@ -11,8 +11,8 @@ exceed the site's limit of open applications.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -28,6 +28,7 @@ from marketplace.applications.models import (
 from marketplace.applications.models import ApplicationStatus as Status
 from marketplace.audit import services as audit
 from marketplace.extensions import db
+from marketplace.i18n import format_date
 from marketplace.languages import CefrLevel
 from marketplace.links import path_for
 from marketplace.mentors.models import AvailabilityWindow, MentorProfile
@@ -41,6 +42,7 @@ from marketplace.placements.models import Placement
 from marketplace.postings.models import Posting, PostingKind, PostingStatus
 from marketplace.postings.services import is_open as posting_is_open
 from marketplace.problems import CapacityReached, NotAllowed, Problem
+from marketplace.sites.clock import today_at
 from marketplace.sites.services import can_apply_across
 from marketplace.workflow.services import SYSTEM, Step, Workflow
 
@@ -335,6 +337,36 @@ def mentor_choices(actor: User, application: Application) -> list[MentorProfile]
     return list(db.session.scalars(query))
 
 
+# The participant is asked to answer within a week, or before the first day if that is sooner.
+ANSWER_WITHIN = timedelta(days=7)
+
+
+def site_today(application: Application) -> date:
+    """Today on the calendar of the posting's site, where the offer's dates are counted."""
+    return today_at(application.posting.site)
+
+
+def default_answer_by(start: date, today: date) -> date | None:
+    """A week from today, or the start date when the place starts sooner. None when the start
+    has passed: no day is both today or later and no later than the start."""
+    if start < today:
+        return None
+    return min(today + ANSWER_WITHIN, start)
+
+
+def answer_by_problem(answer_by: date | None, start: date | None, today: date) -> str | None:
+    """Why the day the participant is asked to answer by cannot be used, or None."""
+    if answer_by is None:
+        return None
+    if answer_by < today:
+        return _("This date is in the past. Please choose today or a later day.")
+    if start is not None and answer_by > start:
+        return _(
+            "This date is after the start date. Please choose the start date or an earlier day."
+        )
+    return None
+
+
 @dataclass(frozen=True)
 class OfferTerms:
     """What is offered: the participant reads these before accepting."""
@@ -345,13 +377,14 @@ class OfferTerms:
     place: str
     contact: str
     message: str = ""
+    answer_by: date | None = None
 
-    def problem(self) -> str | None:
+    def problem(self, today: date) -> str | None:
         if self.end_date is not None and self.end_date < self.start_date:
             return _("The end date cannot be before the start date.")
         if not 1 <= self.hours_per_week <= 60:
             return _("Enter a whole number from 1 to 60.")
-        return None
+        return answer_by_problem(self.answer_by, self.start_date, today)
 
 
 def place_of(posting: Posting) -> str:
@@ -363,9 +396,14 @@ def place_of(posting: Posting) -> str:
 
 def proposed_terms(actor: User, application: Application) -> OfferTerms:
     """The terms the offer form starts from: those already offered, else the posting's, with
-    the person making the offer as the contact."""
+    the person making the offer as the contact. An answer-by day that has passed (the offer is
+    being sent again with another mentor) is replaced by a new one."""
+    today = site_today(application)
     if application.has_offer_terms:
-        return terms_of(application)
+        terms = terms_of(application)
+        if answer_by_problem(terms.answer_by, None, today):
+            terms = replace(terms, answer_by=default_answer_by(terms.start_date, today))
+        return terms
     posting = application.posting
     return OfferTerms(
         start_date=posting.start_date,
@@ -373,6 +411,7 @@ def proposed_terms(actor: User, application: Application) -> OfferTerms:
         hours_per_week=posting.hours_per_week,
         place=place_of(posting)[:200],
         contact=f"{actor.display_name}, {actor.email}"[:200],
+        answer_by=default_answer_by(posting.start_date, today),
     )
 
 
@@ -386,6 +425,7 @@ def terms_of(application: Application) -> OfferTerms | None:
         place=application.offer_place,
         contact=application.offer_contact,
         message=application.offer_message,
+        answer_by=application.offer_answer_by,
     )
 
 
@@ -396,6 +436,7 @@ def _store_terms(application: Application, terms: OfferTerms) -> None:
     application.offer_place = terms.place.strip()
     application.offer_contact = terms.contact.strip()
     application.offer_message = terms.message.strip()
+    application.offer_answer_by = terms.answer_by
 
 
 def offer(
@@ -415,8 +456,9 @@ def offer(
     ):
         raise Problem(_("Please choose a mentor who has a free place and time."))
     terms = terms or proposed_terms(actor, application)
-    if terms.problem():
-        raise Problem(terms.problem())
+    problem = terms.problem(site_today(application))
+    if problem:
+        raise Problem(problem)
     _store_terms(application, terms)
     if renaming:
         audit.record(
@@ -431,23 +473,47 @@ def offer(
     application.mentor_response = MentorResponse.PENDING if mentoring else None
     application.mentor_decline_reason = None
     notify(
-        [application.participant.user],
-        lambda: _(
-            "You have an offer for %(title)s. Please accept or decline it.",
-            title=application.posting.title,
-        ),
-        link=_link(application),
+        [application.participant.user], lambda: _offer_text(application), link=_link(application)
     )
     if mentoring:
-        notify(
-            [mentor.user],
-            lambda: _(
-                "You are asked to mentor a participant at %(title)s. Please answer.",
-                title=application.posting.title,
-            ),
-            link=_link(application),
-        )
+        notify([mentor.user], lambda: _mentor_request_text(application), link=_link(application))
     db.session.commit()
+
+
+def _offer_text(application: Application) -> str:
+    title = application.posting.title
+    if application.offer_answer_by is None:
+        return _("You have an offer for %(title)s. Please accept or decline it.", title=title)
+    # A date never ends a sentence: some languages' dates end with a full stop already.
+    return _(
+        "You have an offer for %(title)s. Please accept or decline it. Answer by: %(date)s",
+        title=title,
+        date=format_date(application.offer_answer_by, "medium"),
+    )
+
+
+def _mentor_request_text(application: Application) -> str:
+    """What the named mentor is asked, with the offer's terms: they answer from the message. (A
+    date never ends a sentence: some languages' dates end with a full stop already.)"""
+    details = {
+        "title": application.posting.title,
+        "organisation": application.posting.organisation.name,
+        "start": format_date(application.offer_start_date, "medium"),
+        "hours": application.offer_hours_per_week,
+        "place": application.offer_place,
+    }
+    if application.offer_end_date is None:
+        return _(
+            "You are asked to mentor a participant at %(title)s, %(organisation)s. Please "
+            "answer. Hours per week: %(hours)s. Place: %(place)s. From %(start)s, no end date yet",
+            **details,
+        )
+    return _(
+        "You are asked to mentor a participant at %(title)s, %(organisation)s. Please "
+        "answer. Hours per week: %(hours)s. Place: %(place)s. Dates: %(start)s – %(end)s",
+        end=format_date(application.offer_end_date, "medium"),
+        **details,
+    )
 
 
 def mentor_answer(
@@ -477,6 +543,28 @@ def mentor_answer(
 
 
 # The participant's answer -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnswerAwaited:
+    """The day the participant is asked to answer an open offer by."""
+
+    by: date
+    overdue: bool
+
+
+def answer_awaited(application: Application) -> AnswerAwaited | None:
+    """While the offer waits for the participant: the day asked, and whether it has passed.
+
+    A day that has passed does not close the offer. The participant may still accept or
+    decline, because a late answer (a slow phone, an exam week) should not cost a place the
+    employer still holds for them; an employer who cannot wait declines the application with a
+    reason, which the participant is told."""
+    if application.status != Status.OFFERED or application.offer_answer_by is None:
+        return None
+    return AnswerAwaited(
+        application.offer_answer_by, application.offer_answer_by < site_today(application)
+    )
 
 
 def accept_offer(user: User, application: Application) -> None:
@@ -526,11 +614,11 @@ def return_to_offered(actor: User, application: Application, comment: str) -> No
     db.session.commit()
 
 
-def _planned_hours(posting: Posting) -> int:
-    if posting.end_date is None:
-        return posting.hours_per_week * 12  # an open-ended placement is planned a term ahead
-    weeks = math.ceil(((posting.end_date - posting.start_date).days + 1) / 7)
-    return posting.hours_per_week * max(weeks, 1)
+def _planned_hours(start: date, end: date | None, hours_per_week: int) -> int:
+    if end is None:
+        return hours_per_week * 12  # an open-ended placement is planned a term ahead
+    weeks = math.ceil(((end - start).days + 1) / 7)
+    return hours_per_week * max(weeks, 1)
 
 
 def approve(actor: User, application: Application) -> Placement:
@@ -567,6 +655,10 @@ def approve(actor: User, application: Application) -> Placement:
         if took_mentor != 1:
             db.session.rollback()
             raise CapacityReached(_("This mentor has no free place any more."))
+    # The placement runs on the terms the participant accepted (the posting's, for an offer
+    # made before offers had terms). Hours per week, place and contact stay on the application,
+    # where the placement's page reads them.
+    terms = terms_of(application) or proposed_terms(actor, application)
     placement = Placement(
         application_id=application.id,
         participant_id=application.participant_id,
@@ -574,9 +666,9 @@ def approve(actor: User, application: Application) -> Placement:
         organisation_id=posting.organisation_id,
         mentor_id=mentor.id if mentor else None,
         site_id=posting.site_id,
-        planned_hours=_planned_hours(posting),
-        start_date=posting.start_date,
-        end_date=posting.end_date,
+        planned_hours=_planned_hours(terms.start_date, terms.end_date, terms.hours_per_week),
+        start_date=terms.start_date,
+        end_date=terms.end_date,
     )
     db.session.add(placement)
     try:
@@ -731,7 +823,9 @@ def waiting_for_approval(site_ids: set[int] | None) -> sa.Select:
 
 
 def for_mentor(profile: MentorProfile) -> sa.Select:
-    """Applications whose offer names this mentor and is still open, newest change first."""
+    """Applications whose offer names this mentor and is still open, newest change first, with
+    the mentee's card and the posting loaded with the page."""
+    mentee = sa.orm.joinedload(Application.participant)
     return (
         sa.select(Application)
         .where(
@@ -739,4 +833,49 @@ def for_mentor(profile: MentorProfile) -> sa.Select:
             Application.status.in_([Status.OFFERED, Status.ACCEPTED]),
         )
         .order_by(Application.updated_at.desc(), Application.id.desc())
+        .options(
+            sa.orm.joinedload(Application.posting).joinedload(Posting.organisation),
+            mentee.selectinload(ParticipantProfile.languages),
+            mentee.selectinload(ParticipantProfile.interests),
+            mentee.selectinload(ParticipantProfile.support),
+        )
     )
+
+
+def _decline_reason_of(application: Application) -> str:
+    return (application.mentor_decline_reason or MentorDeclineReason.OTHER).label
+
+
+def mentor_answer_text(application: Application) -> str:
+    """The named mentor's answer, in words, for everyone who follows the application."""
+    if application.mentor_response == MentorResponse.ACCEPTED:
+        return _("the mentor has accepted")
+    if application.mentor_response == MentorResponse.DECLINED:
+        return _("the mentor has declined: %(reason)s", reason=_decline_reason_of(application))
+    return _("waiting for the mentor's answer")
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A row of the mentor's list: the mentee, the posting, the terms and the mentor's answer."""
+
+    application: Application
+    terms: OfferTerms | None
+    answered: bool
+    answer: str
+
+
+def proposals(applications: list[Application]) -> list[Proposal]:
+    """The rows of the mentor's list of proposed mentees, from applications already loaded."""
+    rows = []
+    for application in applications:
+        if application.mentor_response == MentorResponse.ACCEPTED:
+            answer = _("You said yes")
+        elif application.mentor_response == MentorResponse.DECLINED:
+            answer = _("You said no: %(reason)s", reason=_decline_reason_of(application))
+        else:
+            answer = _("Waiting for your answer")
+        rows.append(
+            Proposal(application, terms_of(application), not _mentor_to_answer(application), answer)
+        )
+    return rows

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import force_locale
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
@@ -15,6 +16,7 @@ from marketplace.auth.sessions import hash_token
 from marketplace.calendars.models import CalendarToken
 from marketplace.events.models import Event, Rsvp
 from marketplace.extensions import db
+from marketplace.mail.services import recipient_locale
 from marketplace.mentors.models import MentorProfile
 from marketplace.participants.models import ParticipantProfile
 from marketplace.placements.models import MentoringSession, Placement
@@ -41,7 +43,9 @@ def _entry(uid: str, summary: str, start, end, location: str = "") -> CalendarEv
 
 
 def _event_entry(event: Event) -> CalendarEvent:
-    return _entry(f"event-{event.id}", event.title, event.starts_at, event.ends_at, event.venue)
+    return _entry(
+        f"event-{event.id}", event.translated_title, event.starts_at, event.ends_at, event.venue
+    )
 
 
 def event_calendar(event: Event) -> bytes:
@@ -84,7 +88,13 @@ def user_for_token(token: str) -> User | None:
 
 
 def personal_calendar(user: User) -> bytes:
-    """The person's events, training sessions and mentoring sessions."""
+    """The person's events, training sessions and mentoring sessions, titled in their language
+    (the calendar program fetching the feed is signed in as nobody)."""
+    with force_locale(recipient_locale(user)):
+        return _personal_calendar(user)
+
+
+def _personal_calendar(user: User) -> bytes:
     calendar = _calendar()
     events = db.session.scalars(sa.select(Event).join(Rsvp).where(Rsvp.user_id == user.id))
     for event in events:
@@ -100,7 +110,7 @@ def personal_calendar(user: User) -> bytes:
         calendar.add_component(
             _entry(
                 f"training-{training.id}",
-                training.title,
+                training.translated_title,
                 start,
                 start + timedelta(minutes=training.minutes),
             )

@@ -20,12 +20,13 @@ from marketplace.forms import (
     no_nul_bytes,
     options,
 )
+from marketplace.training.forms import TITLE_LENGTH, TitlesInOtherLanguages
 
 TOO_LONG = _l("Please use at most %(max)d characters.")
 TIME_NEEDED = _l("Please enter a time, for example 09:30.")
 
 
-class EventForm(FlaskForm):
+class EventForm(TitlesInOtherLanguages, FlaskForm):
     site = ChoiceField(_l("Programme site"), coerce=int)
     kind = ChoiceField(
         lazy_pgettext("event", "Kind"), choices=options((k.value, k.label) for k in EventKind)
@@ -34,7 +35,7 @@ class EventForm(FlaskForm):
         lazy_pgettext("event", "Title"),
         validators=[
             DataRequired(message=lazy_pgettext("event", "Please enter a title.")),
-            Length(max=160, message=TOO_LONG),
+            Length(max=TITLE_LENGTH, message=TOO_LONG),
             no_nul_bytes,
         ],
     )

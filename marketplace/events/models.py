@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import User
 from marketplace.db import Base, TimestampMixin, UTCDateTime, string_enum
+from marketplace.i18n import translated
 from marketplace.sites.models import Site
 
 
@@ -41,6 +42,10 @@ class Event(TimestampMixin, Base):
     site_id: Mapped[int] = mapped_column(sa.ForeignKey("site.id", ondelete="CASCADE"))
     kind: Mapped[EventKind] = mapped_column(string_enum(EventKind))
     title: Mapped[str] = mapped_column(sa.String(160))
+    # The title in other languages, {locale: text}; the title above is shown where one is missing.
+    title_translations: Mapped[dict[str, str]] = mapped_column(
+        sa.JSON, default=dict, server_default="{}"
+    )
     description: Mapped[str] = mapped_column(sa.Text, default="")
     venue: Mapped[str] = mapped_column(sa.String(200))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -52,6 +57,11 @@ class Event(TimestampMixin, Base):
     rsvps: Mapped[list[Rsvp]] = relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="Rsvp.id"
     )
+
+    @property
+    def translated_title(self) -> str:
+        """The title in the reader's language, or the main title when it has none."""
+        return translated(self.title, self.title_translations)
 
     @property
     def free_places(self) -> int:

@@ -38,6 +38,7 @@ def new():
         values = {
             "kind": form.kind.data,
             "title": form.title.data.strip(),
+            "title_translations": form.title_translations(),
             "description": (form.description.data or "").strip(),
             "venue": form.venue.data.strip(),
             # Entered as wall-clock times at the site; stored as instants.

@@ -21,7 +21,7 @@ from marketplace.applications.models import Application, ApplicationStatus, Ment
 from marketplace.authz import coordinated_sites
 from marketplace.events.models import Event, Rsvp
 from marketplace.extensions import db
-from marketplace.i18n import format_date
+from marketplace.i18n import format_date, translated
 from marketplace.links import path_for
 from marketplace.mentors.models import MentorProfile, Unavailability
 from marketplace.mentors.models import ProfileStatus as MentorStatus
@@ -34,6 +34,7 @@ from marketplace.placements.models import (
     PlacementStatus,
     SessionStatus,
 )
+from marketplace.plans import services as plans
 from marketplace.postings.models import Posting, PostingStatus
 from marketplace.questionnaires import services as questionnaires
 from marketplace.review import services as review
@@ -49,7 +50,7 @@ UNANSWERED = timedelta(days=7)
 SHOWN = 10
 
 # Urgency: lower comes first.
-ANSWER_NOW, THIS_WEEK, ROUTINE, WAITING = 10, 20, 30, 90
+OVERDUE, ANSWER_NOW, THIS_WEEK, ROUTINE, WAITING = 5, 10, 20, 30, 90
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,10 @@ class TodoItem:
     detail: str = ""
     # Something others are doing for the person: shown, but not counted in the menu's badge.
     waiting: bool = False
+    # Ongoing work rather than a task (a goal of the plan): shown, but not counted either.
+    counted: bool = True
+    # Its day has passed: shown with an "Overdue" mark.
+    overdue: bool = False
 
 
 def todo_items(user: User) -> list[TodoItem]:
@@ -80,7 +85,9 @@ def todo_items(user: User) -> list[TodoItem]:
 def todo_count(user: User) -> int:
     """The number shown next to "Dashboard" in the menu, computed once per request."""
     if "todo_count" not in g:
-        g.todo_count = sum(item.count for item in todo_items(user) if not item.waiting)
+        g.todo_count = sum(
+            item.count for item in todo_items(user) if item.counted and not item.waiting
+        )
     return g.todo_count
 
 
@@ -137,24 +144,10 @@ def participant_items(user: User) -> list[TodoItem]:
     items = [step] if step is not None else []
     if profile is None:
         return items
-    offers = db.session.execute(
-        sa.select(Application.id, Posting.title)
-        .join(Posting, Application.posting_id == Posting.id)
-        .where(
-            Application.participant_id == profile.id,
-            Application.status == ApplicationStatus.OFFERED,
-        )
-        .order_by(Application.updated_at, Application.id)
-        .limit(SHOWN)
-    )
-    for application_id, title in offers:
-        items.append(
-            TodoItem(
-                _("Answer the offer for %(title)s", title=title),
-                path_for("applications.show", application_id=application_id),
-                urgency=ANSWER_NOW,
-            )
-        )
+    items += offer_items(profile)
+    plan_item = plan_step(user, profile)
+    if plan_item is not None:
+        items.append(plan_item)
     to_confirm, placement_id = db.session.execute(
         sa.select(sa.func.count(MentoringSession.id), sa.func.min(Placement.id))
         .join(Placement, MentoringSession.placement_id == Placement.id)
@@ -178,7 +171,7 @@ def participant_items(user: User) -> list[TodoItem]:
         )
     tomorrow = _today(profile.site) + timedelta(days=1)
     events = db.session.execute(
-        sa.select(Event.id, Event.title)
+        sa.select(Event.id, Event.title, Event.title_translations)
         .join(Rsvp, Rsvp.event_id == Event.id)
         .where(
             Rsvp.user_id == user.id,
@@ -188,10 +181,10 @@ def participant_items(user: User) -> list[TodoItem]:
         .order_by(Event.starts_at)
         .limit(SHOWN)
     )
-    for event_id, title in events:
+    for event_id, title, title_translations in events:
         items.append(
             TodoItem(
-                _("Tomorrow: %(title)s", title=title),
+                _("Tomorrow: %(title)s", title=translated(title, title_translations)),
                 path_for("events.show", event_id=event_id),
                 urgency=THIS_WEEK,
             )
@@ -223,6 +216,77 @@ def participant_items(user: User) -> list[TodoItem]:
             )
         )
     return items
+
+
+def offer_items(profile: ParticipantProfile) -> list[TodoItem]:
+    """Offers to answer, those with the earliest answer-by day first. A day that has passed
+    marks the offer overdue; it stays open and answerable (see ``answer_awaited``)."""
+    offers = db.session.execute(
+        sa.select(Application.id, Posting.title, Application.offer_answer_by, Site)
+        .join(Posting, Application.posting_id == Posting.id)
+        .join(Site, Posting.site_id == Site.id)
+        .where(
+            Application.participant_id == profile.id,
+            Application.status == ApplicationStatus.OFFERED,
+        )
+        .order_by(
+            Application.offer_answer_by.is_(None),
+            Application.offer_answer_by,
+            Application.updated_at,
+            Application.id,
+        )
+        .limit(SHOWN)
+    )
+    items = []
+    for application_id, title, answer_by, site in offers:
+        link = path_for("applications.show", application_id=application_id)
+        if answer_by is None:
+            items.append(
+                TodoItem(_("Answer the offer for %(title)s", title=title), link, urgency=ANSWER_NOW)
+            )
+            continue
+        # The day is the posting's site's, as on the offer's page.
+        overdue = answer_by < _today(site)
+        items.append(
+            TodoItem(
+                _(
+                    "Answer the offer for %(title)s by %(date)s",
+                    title=title,
+                    date=format_date(answer_by, "medium"),
+                ),
+                link,
+                urgency=OVERDUE if overdue else ANSWER_NOW,
+                detail=_("The date has passed, but the offer is still open. Please answer now.")
+                if overdue
+                else "",
+                overdue=overdue,
+            )
+        )
+    return items
+
+
+def plan_step(user: User, profile: ParticipantProfile) -> TodoItem | None:
+    """The next step of the individual plan: agreeing to a proposed version, else working on the
+    next goal. A goal is counted in the badge only once its target date has passed."""
+    plan = plans.plan_of(profile)
+    link = path_for("plans.show", profile_id=profile.id)
+    if plans.to_agree(user, plan) is not None:
+        return TodoItem(_("Read and agree to your plan"), link, urgency=ANSWER_NOW)
+    goal = plans.next_goal(plan)
+    if goal is None:
+        return None
+    overdue = goal.target_date < _today(profile.site)
+    target = format_date(goal.target_date, "medium")
+    return TodoItem(
+        _("Next goal of your plan: %(goal)s", goal=goal.text),
+        link,
+        urgency=THIS_WEEK if overdue else ROUTINE,
+        detail=_("The target date has passed: %(date)s", date=target)
+        if overdue
+        else _("Target date: %(date)s", date=target),
+        counted=overdue,
+        overdue=overdue,
+    )
 
 
 # Mentor -------------------------------------------------------------------------------------------
@@ -334,16 +398,24 @@ def staff_items(user: User) -> list[TodoItem]:
     organisations = _staff_organisations(user)
     items = []
     rows = db.session.execute(
-        sa.select(Posting.id, Posting.title, Application.status, sa.func.count(Application.id))
+        sa.select(
+            Posting.id,
+            Posting.title,
+            Application.status,
+            sa.func.count(Application.id),
+            sa.func.min(Application.offer_answer_by),
+            Site,
+        )
         .join(Application, Application.posting_id == Posting.id)
+        .join(Site, Posting.site_id == Site.id)
         .where(
             Posting.organisation_id.in_(organisations),
             Application.status.in_([ApplicationStatus.SUBMITTED, ApplicationStatus.OFFERED]),
         )
-        .group_by(Posting.id, Posting.title, Application.status)
+        .group_by(Posting.id, Posting.title, Application.status, Site.id)
         .order_by(Posting.id)
     )
-    for posting_id, title, status, count in rows:
+    for posting_id, title, status, count, first_answer_by, site in rows:
         link = path_for("applications.for_posting", posting_id=posting_id)
         if status == ApplicationStatus.SUBMITTED:
             items.append(
@@ -371,7 +443,9 @@ def staff_items(user: User) -> list[TodoItem]:
                     link,
                     count=count,
                     urgency=WAITING,
+                    detail=_answer_asked_by(first_answer_by, count),
                     waiting=True,
+                    overdue=first_answer_by is not None and first_answer_by < _today(site),
                 )
             )
     today = _today(user.site)
@@ -419,6 +493,15 @@ def staff_items(user: User) -> list[TodoItem]:
             )
         )
     return items
+
+
+def _answer_asked_by(first: date | None, offers: int) -> str:
+    """The day the participant is asked to answer by; for several offers, the earliest."""
+    if first is None:
+        return ""
+    if offers == 1:
+        return _("Answer asked by %(date)s", date=format_date(first, "medium"))
+    return _("First answer asked by %(date)s", date=format_date(first, "medium"))
 
 
 # Coordinator --------------------------------------------------------------------------------------

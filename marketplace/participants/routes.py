@@ -4,14 +4,17 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from marketplace.accounts.roles import Role
 from marketplace.authz import coordinated_sites, get_or_404, roles_required, signed_in
-from marketplace.db import utcnow
+from marketplace.certificates import services as certificates
 from marketplace.errors import keeps_input_on_csrf_failure
 from marketplace.extensions import db
 from marketplace.forms import options
+from marketplace.i18n import LANGUAGES
 from marketplace.languages import CefrLevel, language_choices
+from marketplace.links import url_for_email
 from marketplace.mail.services import recipient_locale
 from marketplace.mentors.models import Expertise
 from marketplace.pagination import paginate
@@ -340,26 +343,45 @@ def _own_or_coordinated_or_404(profile_id: int) -> ParticipantProfile:
 @signed_in
 def journey(profile_id: int):
     profile = _own_or_coordinated_or_404(profile_id)
+    issued = certificates.latest_for(profile)
     return render_template(
         "participants/journey.html",
         journey=journeys.journey(profile),
         is_coordinator=services.is_site_coordinator(current_user, profile.site_id),
         plan=plans.view(profile),
         plan_actions=plans.actions(current_user, profile),
+        certificate=issued,
+        certificate_code=certificates.formatted(issued.code) if issued else None,
     )
 
 
 @bp.get("/<int:profile_id>/certificate")
 @signed_in
 def certificate(profile_id: int):
-    """A print-styled certificate, always in the participant's own language."""
+    """The certificate as a page to print: in the participant's language, or in another one
+    they choose for an employer who reads none of theirs. The controls around it stay in the
+    reader's own language."""
     profile = _own_or_coordinated_or_404(profile_id)
-    with force_locale(recipient_locale(profile.user)):
+    issued = certificates.latest_for(profile)
+    chosen = request.args.get("language")
+    locale = chosen if chosen in LANGUAGES else recipient_locale(profile.user)
+    code = certificates.formatted(issued.code) if issued else None
+    controls = render_template(
+        "certificates/_controls.html",
+        profile=profile,
+        certificate=issued,
+        is_coordinator=services.is_site_coordinator(current_user, profile.site_id),
+        document_locale=locale,
+    )
+    with force_locale(locale):
         return render_template(
             "participants/certificate.html",
-            journey=journeys.journey(profile),
-            locale=recipient_locale(profile.user),
-            today=utcnow(),
+            controls=Markup(controls),
+            certificate=issued,
+            snapshot=certificates.snapshot_of(issued) if issued else certificates.preview(profile),
+            code=code,
+            check_url=url_for_email("certificates.show", code=code) if issued else None,
+            locale=locale,
         )
 
 
@@ -367,6 +389,8 @@ def certificate(profile_id: int):
 @roles_required(Role.COORDINATOR, Role.SUPER_ADMIN)
 def issue_certificate(profile_id: int):
     profile = _own_or_coordinated_or_404(profile_id)
-    services.issue_certificate(current_user, profile)
-    flash(_("The certificate is issued. The participant is told."), "success")
-    return redirect(url_for("participants.journey", profile_id=profile.id))
+    return take_step(
+        lambda: services.issue_certificate(current_user, profile),
+        success=_("The certificate is issued. The participant is told."),
+        back=url_for("participants.certificate", profile_id=profile.id),
+    )

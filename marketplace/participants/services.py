@@ -12,6 +12,8 @@ from flask_babel import gettext as _
 
 from marketplace.accounts.models import ConsentRecord, User
 from marketplace.audit import services as audit
+from marketplace.certificates import services as certificates
+from marketplace.certificates.models import Certificate
 from marketplace.db import utcnow
 from marketplace.extensions import db
 from marketplace.languages import CefrLevel
@@ -291,11 +293,20 @@ def review(actor: User, profile: ParticipantProfile, target: Status, comment: st
     db.session.commit()
 
 
-def issue_certificate(actor: User, profile: ParticipantProfile) -> None:
+def issue_certificate(actor: User, profile: ParticipantProfile) -> Certificate:
+    """A new certificate of what the participant has done so far. Issuing again makes another;
+    the earlier ones stay valid and say on their public page that a newer one exists."""
     if not is_site_coordinator(actor, profile.site_id):
         raise NotAllowed
+    if profile.status != Status.APPROVED:
+        raise Problem(_("A certificate can be issued only once the profile is approved."))
+    certificate = certificates.record(actor, profile)
     audit.record(
-        "participant.certificate_issued", actor=actor, obj=profile, site_id=profile.site_id
+        "participant.certificate_issued",
+        actor=actor,
+        obj=profile,
+        site_id=profile.site_id,
+        summary=certificates.formatted(certificate.code),
     )
     notify(
         [profile.user],
@@ -303,6 +314,7 @@ def issue_certificate(actor: User, profile: ParticipantProfile) -> None:
         link=path_for("participants.certificate", profile_id=profile.id),
     )
     db.session.commit()
+    return certificate
 
 
 # CV --------------------------------------------------------------------------------------------

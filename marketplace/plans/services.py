@@ -137,6 +137,20 @@ def pending_version(plan: Plan | None) -> PlanVersion | None:
     return latest if latest.status == VersionStatus.PROPOSED else None
 
 
+def to_agree(user: User, plan: Plan | None) -> PlanVersion | None:
+    """The proposal that waits for this person's agreement, if any."""
+    pending = pending_version(plan)
+    return pending if pending is not None and WORKFLOW.may(user, pending, "agree") else None
+
+
+def next_goal(plan: Plan | None) -> PlanGoal | None:
+    """The goal of the plan in force not reached yet with the earliest target date, so one
+    whose date has passed comes first."""
+    current = current_version(plan)
+    open_goals = [goal for goal in current.goals if goal.reached_on is None] if current else []
+    return min(open_goals, key=lambda goal: (goal.target_date, goal.position), default=None)
+
+
 def actions(user: User, profile: ParticipantProfile) -> frozenset[str]:
     """What this person may do with the participant's plan now (pages offer exactly these)."""
     found = relations(user, profile) if user.is_authenticated else set()

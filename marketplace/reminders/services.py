@@ -10,8 +10,10 @@ from flask_babel import gettext as _
 
 from marketplace.accounts.models import RoleGrant, User
 from marketplace.accounts.roles import Role
+from marketplace.applications.models import Application, ApplicationStatus
 from marketplace.events.models import Event, Rsvp
 from marketplace.extensions import db
+from marketplace.i18n import format_date
 from marketplace.links import path_for
 from marketplace.mentors.models import MentorProfile
 from marketplace.mentors.models import ProfileStatus as MentorStatus
@@ -179,9 +181,36 @@ def _event_tomorrow(now: datetime) -> Iterator[Due]:
                 rsvp.user,
                 "event_tomorrow",
                 str(event.id),
-                lambda e=event: _("Tomorrow: %(title)s. See you there!", title=e.title),
+                lambda e=event: _("Tomorrow: %(title)s. See you there!", title=e.translated_title),
                 path_for("events.show", event_id=event.id),
             )
+
+
+def _offer_answer_due(now: datetime) -> Iterator[Due]:
+    """The day before the participant is asked to answer an offer. The key names the day, so an
+    offer sent again with a new day is reminded of again."""
+    offers = db.session.scalars(
+        sa.select(Application).where(
+            Application.status == ApplicationStatus.OFFERED,
+            # A day's margin either way: each site's own date is checked below.
+            Application.offer_answer_by.between(now.date(), now.date() + timedelta(days=2)),
+        )
+    )
+    for application in offers:
+        tomorrow = today_at(application.posting.site, now) + timedelta(days=1)
+        if application.offer_answer_by != tomorrow:
+            continue
+        yield (
+            application.participant.user,
+            "offer_answer_due",
+            f"{application.id}:{application.offer_answer_by.isoformat()}",
+            lambda a=application: _(
+                "By tomorrow, %(date)s, please accept or decline the offer for %(title)s.",
+                title=a.posting.title,
+                date=format_date(a.offer_answer_by, "medium"),
+            ),
+            path_for("applications.show", application_id=application.id),
+        )
 
 
 CHECKS = (
@@ -191,6 +220,7 @@ CHECKS = (
     _queue_waiting,
     _permit_expiring,
     _event_tomorrow,
+    _offer_answer_due,
 )
 
 

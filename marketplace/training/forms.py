@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from marketplace.forms import (
     ChoiceField,
@@ -12,12 +12,43 @@ from marketplace.forms import (
     no_nul_bytes,
     options,
 )
+from marketplace.i18n import LANGUAGES, reading_language
 from marketplace.sites.models import TrainingCategory
 
 TOO_LONG = _l("Please use at most %(max)d characters.")
+TITLE_LENGTH = 160
 
 
-class TrainingSessionForm(FlaskForm):
+def _title_in(label) -> StringField:
+    return StringField(
+        label, validators=[Optional(), Length(max=TITLE_LENGTH, message=TOO_LONG), no_nul_bytes]
+    )
+
+
+class TitlesInOtherLanguages:
+    """Optional titles of a training session or an event in the other languages of the interface.
+    The main title is written in the language of the page, so that one gets no field of its own."""
+
+    title_en = _title_in(_l("Title in English"))
+    title_lv = _title_in(_l("Title in Latvian"))
+    title_sv = _title_in(_l("Title in Swedish"))
+    title_ru = _title_in(_l("Title in Russian"))
+    title_uk = _title_in(_l("Title in Ukrainian"))
+
+    def other_title_fields(self) -> list[StringField]:
+        page_language = reading_language()
+        return [getattr(self, f"title_{code}") for code in LANGUAGES if code != page_language]
+
+    def title_translations(self) -> dict[str, str]:
+        """{locale: title} for every other language given a title."""
+        return {
+            field.name.removeprefix("title_"): text
+            for field in self.other_title_fields()
+            if (text := (field.data or "").strip())
+        }
+
+
+class TrainingSessionForm(TitlesInOtherLanguages, FlaskForm):
     site = ChoiceField(_l("Programme site"), coerce=int)
     category = ChoiceField(
         _l("Category"), choices=options((c.value, c.label) for c in TrainingCategory)
@@ -26,7 +57,7 @@ class TrainingSessionForm(FlaskForm):
         lazy_pgettext("training session", "Title"),
         validators=[
             DataRequired(message=lazy_pgettext("training session", "Please enter a title.")),
-            Length(max=160, message=TOO_LONG),
+            Length(max=TITLE_LENGTH, message=TOO_LONG),
             no_nul_bytes,
         ],
     )

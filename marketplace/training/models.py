@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.db import Base, TimestampMixin, string_enum
+from marketplace.i18n import translated
 from marketplace.participants.models import ParticipantProfile
 from marketplace.sites.models import Site, TrainingCategory
 
@@ -26,6 +27,10 @@ class TrainingSession(TimestampMixin, Base):
     site_id: Mapped[int] = mapped_column(sa.ForeignKey("site.id", ondelete="CASCADE"))
     category: Mapped[TrainingCategory] = mapped_column(string_enum(TrainingCategory, 40))
     title: Mapped[str] = mapped_column(sa.String(160))
+    # The title in other languages, {locale: text}; the title above is shown where one is missing.
+    title_translations: Mapped[dict[str, str]] = mapped_column(
+        sa.JSON, default=dict, server_default="{}"
+    )
     held_on: Mapped[date]
     starts_at: Mapped[time]  # wall-clock time at the site
     minutes: Mapped[int]
@@ -37,6 +42,11 @@ class TrainingSession(TimestampMixin, Base):
     enrolments: Mapped[list[Enrolment]] = relationship(
         back_populates="session", cascade="all, delete-orphan", order_by="Enrolment.id"
     )
+
+    @property
+    def translated_title(self) -> str:
+        """The title in the reader's language, or the main title when it has none."""
+        return translated(self.title, self.title_translations)
 
 
 class Enrolment(Base):

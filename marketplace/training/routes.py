@@ -35,6 +35,7 @@ def index():
     if form.validate_on_submit():
         values = {name: getattr(form, name).data for name in FIELDS}
         values["title"], values["trainer"] = values["title"].strip(), values["trainer"].strip()
+        values["title_translations"] = form.title_translations()
         site = next(s for s in sites if s.id == form.site.data)
         session = services.create(current_user, site, values)
         flash(_("The training session is added."), "success")

@@ -16,9 +16,18 @@ branch_labels = None
 depends_on = None
 
 
+TABLES = ('training_session', 'event')
+
+
 def upgrade():
-    pass
+    for table in TABLES:
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(
+                sa.Column('title_translations', sa.JSON(), server_default='{}', nullable=False)
+            )
 
 
 def downgrade():
-    pass
+    for table in reversed(TABLES):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_column('title_translations')

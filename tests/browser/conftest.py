@@ -110,31 +110,47 @@ def click_form(page, action_suffix: str):
     page.wait_for_load_state("load")
 
 
-def sweep(person, name: str, locale: str) -> list[str]:
-    """Revisit every page ``person`` saw, screenshot it on a desktop and a phone, and check it
-    at phone width; return the problems found."""
+def check_page(person, name: str, locale: str, axe=None, slug: str = "") -> list[str]:
+    """Screenshot the page ``person`` has open on a desktop and a phone, and check it at phone
+    width (nothing overflows sideways, no serious or critical axe finding); return the problems.
+    Works on a page shown in answer to a form too, which a revisit could not show again (give it
+    a ``slug`` to name its screenshots apart from the page at the same address)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = axe or Axe()
+    page = person.page
+    path = page.url.removeprefix(person.base_url)
+    slug = slug or re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "home"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    problems = []
+    page.set_viewport_size(DESKTOP)
+    page.screenshot(path=SCREENSHOTS / f"{name}-{locale}-{slug}-desktop.png", full_page=True)
+    page.set_viewport_size(PHONE)  # the layout follows the new width without a reload
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    if overflow > 0:
+        problems.append(f"{path} overflows by {overflow}px at phone width")
+    for violation in axe.run(page).response["violations"]:
+        if violation["impact"] in ("serious", "critical"):
+            targets = [node["target"] for node in violation["nodes"]][:3]
+            problems.append(f"{path}: {violation['id']} ({violation['impact']}) at {targets}")
+    page.screenshot(path=SCREENSHOTS / f"{name}-{locale}-{slug}-phone.png", full_page=True)
+    return problems
+
+
+def sweep(person, name: str, locale: str, paths: list[str] | None = None) -> list[str]:
+    """Revisit every page ``person`` saw (or open each of ``paths``), screenshot it on a desktop
+    and a phone, and check it at phone width; return the problems found."""
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
     problems = []
-    page = person.page
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for url in dict.fromkeys(person.visited):
-        path = url.removeprefix(person.base_url)
-        slug = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "home"
-        page.set_viewport_size(DESKTOP)
-        page.goto(url)
-        page.screenshot(path=SCREENSHOTS / f"{name}-{locale}-{slug}-desktop.png", full_page=True)
-        page.set_viewport_size(PHONE)  # the layout follows the new width without a reload
-        overflow = page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        if overflow > 0:
-            problems.append(f"{path} overflows by {overflow}px at phone width")
-        for violation in axe.run(page).response["violations"]:
-            if violation["impact"] in ("serious", "critical"):
-                targets = [node["target"] for node in violation["nodes"]][:3]
-                problems.append(f"{path}: {violation['id']} ({violation['impact']}) at {targets}")
-        page.screenshot(path=SCREENSHOTS / f"{name}-{locale}-{slug}-phone.png", full_page=True)
+    urls = [person.base_url + path for path in paths] if paths else person.visited
+    for url in dict.fromkeys(urls):
+        person.page.set_viewport_size(DESKTOP)
+        person.page.goto(url)
+        problems += check_page(person, name, locale, axe)
     problems += [f"console: {error}" for error in person.errors]
+    person.errors.clear()
     return problems
