@@ -23,6 +23,7 @@ from marketplace.demo_plans import load_plans
 from marketplace.extensions import db
 from marketplace.mentors.models import MentorProfile
 from marketplace.organisations.models import Organisation
+from marketplace.participants import services as participants
 from marketplace.participants.models import ParticipantProfile
 from marketplace.postings.models import Posting
 from marketplace.sites.models import Site, SiteHoursPlan, TrainingCategory
@@ -132,7 +133,20 @@ def load_demo_data() -> int:
     load_plans()
     load_messages()
     _date_the_past()
+    _issue_certificates()
     return len(PEOPLE)
+
+
+def _issue_certificates() -> None:
+    """Kavya's internship is over: her coordinator has issued her certificate, so its page and
+    the public check of its code can be tried (the code is printed on the certificate)."""
+    issued_by = db.session.scalar(
+        sa.select(User).where(User.email == "coordinator.riga@example.org")
+    )
+    kavya = db.session.scalar(
+        sa.select(ParticipantProfile).join(User).where(User.email == "kavya@example.org")
+    )
+    participants.issue_certificate(issued_by, kavya)
 
 
 def _date_the_past() -> None:

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 import sqlalchemy as sa
+from babel.dates import format_date
 
 from marketplace.accounts.roles import Role
 from marketplace.applications import services as applications
@@ -152,6 +153,12 @@ def test_event_tomorrow_and_permit_reminders(app, make_user, world):
         send_due(datetime.now(UTC))
     kinds = set(db.session.scalars(sa.select(ReminderLog.kind)))
     assert {"event_tomorrow", "permit_expiring"} <= kinds
+    # In the participant's language (the site's, Latvian), the date as dates read elsewhere.
+    expires = format_date(profile.work_permit_expires_on, "medium", locale="lv")
+    notes = db.session.scalars(
+        sa.select(Notification.text).where(Notification.user_id == profile.user_id)
+    ).all()
+    assert any(f"{expires} beidzas jūsu darba atļaujas" in note for note in notes), notes
 
 
 def test_reminders_count_days_on_the_sites_calendar(app, make_user, world):

@@ -194,6 +194,13 @@ def test_participant_is_asked_to_agree_to_a_proposed_plan_then_sees_the_next_goa
     items = todo_list(client)  # the change waits for the coordinator, not for the participant
     assert "Read and agree to your plan" not in items
     assert "Next goal of your plan: Speak Latvian" in items
+    coordinator = client_for(app, world.coordinator)
+    asked = f"{profile.user.display_name} proposes a change to their plan"
+    assert todo_list(coordinator)[asked][0] == f"/plans/{profile.id}"
+
+    with app.test_request_context():
+        plans.agree(world.coordinator, profile, 2)
+    assert asked not in todo_list(coordinator)
 
 
 def test_the_plans_goal_whose_date_has_passed_comes_first_and_counts(app, make_user, world):

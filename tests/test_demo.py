@@ -8,12 +8,14 @@ import sqlalchemy as sa
 
 from marketplace.accounts.models import User
 from marketplace.applications.models import Application
+from marketplace.certificates import services as certificates
 from marketplace.conversations import services as conversations
 from marketplace.conversations.models import Message
 from marketplace.events.models import Event
 from marketplace.extensions import db
 from marketplace.mentors.models import MentorProfile
 from marketplace.notifications.models import Notification
+from marketplace.participants.models import ParticipantProfile
 from marketplace.placements.models import (
     MentoringSession,
     Outcome,
@@ -193,6 +195,17 @@ def test_training_and_event_titles_are_given_in_each_language(demo):
         titles = [item.title, *item.title_translations.values()]
         assert len(set(titles)) == len(LANGUAGES), titles
         assert not any(mark in title for title in titles for mark in (" · ", " / ")), titles
+
+
+def test_kavyas_certificate_is_issued_and_its_code_checks_out(demo, client):
+    kavya = db.session.scalar(
+        sa.select(ParticipantProfile).join(User).where(User.email == "kavya@example.org")
+    )
+    certificate = certificates.latest_for(kavya)
+    check = client.get(f"/certificates/{certificates.formatted(certificate.code)}")
+    assert check.status_code == 200
+    page = check.get_data(as_text=True)
+    assert "Kavya Nair" in page and "Restaurant service internship" not in page  # totals only
 
 
 def test_postings_are_written_in_each_of_the_five_languages(demo):

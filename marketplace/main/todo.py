@@ -35,6 +35,7 @@ from marketplace.placements.models import (
     SessionStatus,
 )
 from marketplace.plans import services as plans
+from marketplace.plans.models import Plan, PlanVersion, VersionStatus
 from marketplace.postings.models import Posting, PostingStatus
 from marketplace.questionnaires import services as questionnaires
 from marketplace.review import services as review
@@ -595,6 +596,7 @@ def coordinator_items(user: User) -> list[TodoItem]:
                 urgency=ROUTINE,
             )
         )
+    items += plan_proposals(sites)
     if site_rows:
         past_deadline = db.session.execute(
             sa.select(Posting.id, Posting.title)
@@ -622,6 +624,34 @@ def coordinator_items(user: User) -> list[TodoItem]:
                 )
             )
     return items
+
+
+def plan_proposals(sites: set[int] | None) -> list[TodoItem]:
+    """Changes participants proposed to their own plans: they wait for a coordinator's
+    agreement (plans.services.version_relations), oldest first."""
+    query = (
+        sa.select(ParticipantProfile.id, User.display_name)
+        .select_from(PlanVersion)
+        .join(Plan, PlanVersion.plan_id == Plan.id)
+        .join(ParticipantProfile, Plan.participant_id == ParticipantProfile.id)
+        .join(User, ParticipantProfile.user_id == User.id)
+        .where(
+            PlanVersion.status == VersionStatus.PROPOSED,
+            PlanVersion.proposed_by_id == ParticipantProfile.user_id,
+        )
+        .order_by(PlanVersion.proposed_at, PlanVersion.id)
+        .limit(SHOWN)
+    )
+    if sites is not None:
+        query = query.where(ParticipantProfile.site_id.in_(sites))
+    return [
+        TodoItem(
+            _("%(name)s proposes a change to their plan", name=name),
+            path_for("plans.show", profile_id=profile_id),
+            urgency=THIS_WEEK,
+        )
+        for profile_id, name in db.session.execute(query)
+    ]
 
 
 def _sessions_to_check(sites: set[int] | None, site_rows: list[Site]) -> tuple[int, int]:

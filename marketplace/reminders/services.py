@@ -161,7 +161,7 @@ def _permit_expiring(now: datetime) -> Iterator[Due]:
             f"{profile.id}:{profile.work_permit_expires_on.isoformat()}",
             lambda p=profile: _(
                 "Your work permit expires on %(date)s. Please renew it in time.",
-                date=p.work_permit_expires_on.isoformat(),
+                date=format_date(p.work_permit_expires_on, "medium"),
             ),
             path_for("participants.mine"),
         )
