@@ -25,6 +25,7 @@ SAME_AS_ENGLISH = {"sv": {"Mentor", "Man", "version %(number)s"}}
 SAME_IN_UKRAINIAN_AND_RUSSIAN = {
     "Mentor",
     "Coordinator",
+    "Date",
     "Password",
     "Menu",
     "Tomorrow: %(title)s",
