@@ -64,6 +64,17 @@ test: translations lint
 screenshots: translations
 	$(BIN)/python scripts/screenshots.py
 
+## bench-data: fill a database with a synthetic programme at scale (BENCH_ARGS, e.g.
+## "--scale 0.1" or "--database postgresql://postgres@127.0.0.1:5432/bench"; see --help)
+.PHONY: bench-data bench-web
+BENCH_ARGS ?=
+bench-data: translations
+	$(BIN)/python scripts/bench_data.py $(BENCH_ARGS)
+
+## bench-web: serve that database with gunicorn and load every page beside a bare route (see --help)
+bench-web: translations
+	$(BIN)/python scripts/bench_web.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) instance/*.sqlite* .pytest_cache
 	find translations -name '*.mo' -delete

@@ -1,0 +1,2 @@
+"""The parts of scripts/bench_data.py: word pools (texts), bulk writing (loader) and the
+synthetic programme itself (programme)."""
