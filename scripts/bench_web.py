@@ -1068,10 +1068,10 @@ def parser() -> argparse.ArgumentParser:
 What it prints, per database: for the bare route and each page, requests per second, latency
 percentiles p50/p95/p99 in ms (from wrk, medians over the repetitions), SQL statements one
 request runs (counted in this process on the same database with the same cookie, after one
-request to warm up), the page's rate as a share of the bare route's in the same repetition,
-the largest worker's resident memory after the page's last run, errors (NON-2XX: answers other
-than 2xx, such as a 302 to the login page when the cookie did not work; socket errors and
-timeouts), and whether the page meets issue 16's targets:
+request to warm up; BEGIN and COMMIT aside), the page's rate as a share of the bare route's in
+the same repetition, the largest worker's resident memory after the page's last run, errors
+(NON-2XX: answers other than 2xx, such as a 302 to the login page when the cookie did not work;
+socket errors and timeouts), and whether the page meets issue 16's targets:
 {targets_text()}
 The same tables are written as Markdown (--markdown).
 
@@ -1080,6 +1080,10 @@ production settings (MARKETPLACE_ENV=production, a random MARKETPLACE_SECRET_KEY
 name and trusted host 127.0.0.1:<port>, MARKETPLACE_DATABASE_URL from the description); other
 MARKETPLACE_* variables of the environment (e.g. MARKETPLACE_RATELIMIT_STORAGE_URI) pass
 through. Every request asks for English and accepts compression, as a browser does.
+
+After each run the servers work off the requests wrk left queued before the next run starts;
+when that would take over {SETTLE_SECONDS} s (a page that takes seconds), the site is restarted
+instead, with a note under the table.
 
 Each person a page needs logs in once with a real POST /login (accounts.<role> in the
 description); that session's cookie is sent by wrk with every request.

@@ -99,6 +99,7 @@ def test_answers_other_than_2xx_are_a_visible_error_in_the_table():
     row = summarise(run)
     assert row.failed
     assert row.errors == "NON-2XX 9000× 302 (302 → /login?next=/applications/posting/7)"
+    assert row.target == "— (not the page's figures)"
     table = bench_web.text_table([row])
     assert "NON-2XX 9000× 302" in table
     markdown = bench_web.markdown_table([row]).splitlines()
