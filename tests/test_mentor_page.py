@@ -79,7 +79,7 @@ def test_the_page_keeps_the_mentees_after_a_form_error(
 @pytest.mark.clock
 def test_the_week_starts_on_the_sites_date_not_the_servers(app, make_user):
     with time_machine.travel(SUNDAY_NIGHT_UTC, tick=False):
-        assert date.today() == date(2026, 3, 15)  # the server's (UTC) date: still Sunday
+        assert SUNDAY_NIGHT_UTC.astimezone(UTC).date() == date(2026, 3, 15)  # UTC: still Sunday
         user = make_user(Role.MENTOR)
         make_mentor(app, user, approve=False)
         client = mentor_client(app, user)
