@@ -1,4 +1,5 @@
 import logging
+import re
 from logging.config import fileConfig
 
 from alembic import context
@@ -21,6 +22,16 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+def include_name(name, type_, parent_names):
+    """Leave out the search indexes (migration 8e1f4a5b2c73): SQLite's FTS5 tables and their
+    shadow tables, PostgreSQL's trigram indexes. They are not in the models' metadata."""
+    if type_ == "table":
+        return not re.fullmatch(r"\w+_search(_(data|idx|docsize|config|content))?", name)
+    if type_ == "index":
+        return not name.endswith("_search_trigram")
+    return True
+
+
 def run_migrations_offline():
     context.configure(
         url=str(target_db.engine.url),
@@ -28,6 +39,7 @@ def run_migrations_offline():
         literal_binds=True,
         render_as_batch=True,
         render_item=render_item,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -44,6 +56,7 @@ def run_migrations_online():
     conf_args = dict(current_app.extensions["migrate"].configure_args)
     conf_args.setdefault("process_revision_directives", process_revision_directives)
     conf_args["render_item"] = render_item
+    conf_args["include_name"] = include_name
 
     engine = target_db.engine
     with engine.connect() as connection:

@@ -18,6 +18,8 @@ def normalise_email(email: str) -> str:
 
 class User(TimestampMixin, Base):
     __tablename__ = "user_account"
+    # Lists of people are in name order: a page of them reads this index from its start.
+    __table_args__ = (sa.Index("ix_user_account_display_name", "display_name", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Stored lower-cased, so the unique constraint is case-insensitive on every database.

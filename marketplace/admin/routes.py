@@ -44,7 +44,9 @@ def users():
             "role": Role(form.role.data) if form.role.data else None,
         }
     page = paginate(
-        services.users_query(current_user, **filters), request.args.get("page", 1, type=int)
+        services.users_query(current_user, **filters),
+        request.args.get("page", 1, type=int),
+        bounded=True,
     )
     link_args = {k: v for k, v in request.args.items() if k in {"q", "site", "role"} and v}
     return render_template("admin/users.html", form=form, page=page, link_args=link_args)

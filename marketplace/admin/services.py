@@ -16,7 +16,7 @@ from marketplace.audit import services as audit
 from marketplace.auth import sessions
 from marketplace.extensions import db
 from marketplace.problems import NotAllowed, Problem
-from marketplace.search import like_pattern
+from marketplace.search import text_matches
 from marketplace.sites.models import Site, SiteHoursPlan, TrainingCategory
 
 COORDINATOR_GRANTABLE = (Role.PARTICIPANT, Role.MENTOR, Role.EMPLOYER_STAFF)
@@ -37,10 +37,15 @@ def users_query(
     query = sa.select(User).order_by(User.display_name, User.id)
     sites = managed_site_ids(actor)
     if sites is not None:
-        in_sites = sa.select(RoleGrant.user_id).where(RoleGrant.site_id.in_(sites))
-        query = query.where(sa.or_(User.site_id.in_(sites), User.id.in_(in_sites)))
+        # Row by row through the index on role_grant.user_id: no list of every grant at the site.
+        granted_there = (
+            sa.select(RoleGrant.id)
+            .where(RoleGrant.user_id == User.id, RoleGrant.site_id.in_(sites))
+            .exists()
+        )
+        query = query.where(sa.or_(User.site_id.in_(sites), granted_there))
     if search.strip():
-        query = query.where(User.search_text.like(like_pattern(search), escape="\\"))
+        query = query.where(text_matches(User, search))
     if site_id is not None:
         query = query.where(User.site_id == site_id)
     if role is not None:

@@ -12,7 +12,7 @@ from marketplace.accounts.models import User
 from marketplace.accounts.roles import Role
 from marketplace.audit.models import AuditEntry
 from marketplace.extensions import db
-from marketplace.search import like_pattern
+from marketplace.search import text_matches
 
 SUMMARY_LIMIT = 1000
 
@@ -66,9 +66,7 @@ def visible_entries_query(viewer: User, filters: AuditFilters | None = None) -> 
         query = query.where(AuditEntry.site_id.in_(viewer.sites_for(Role.COORDINATOR)))
     filters = filters or AuditFilters()
     if filters.person.strip():
-        people = sa.select(User.id).where(
-            User.search_text.like(like_pattern(filters.person), escape="\\")
-        )
+        people = sa.select(User.id).where(text_matches(User, filters.person))
         query = query.where(AuditEntry.actor_id.in_(people))
     if filters.object_type:
         query = query.where(AuditEntry.object_type == filters.object_type)

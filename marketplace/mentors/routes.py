@@ -322,26 +322,21 @@ def search():
     form.min_level.choices = options(
         [("", _("Any level")), *[(lv.value, lv.label) for lv in CefrLevel]]
     )
-    organisations = db.session.scalars(
-        db.select(Organisation)
-        .where(Organisation.status == OrganisationStatus.APPROVED)
-        .where(Organisation.site_id.in_(sites) if sites is not None else db.true())
-        .order_by(Organisation.name)
-    ).all()
-    form.organisation.choices = options(
-        [("", _("Any organisation")), *[(str(o.id), o.name) for o in organisations]]
-    )
     filters = services.MentorFilters()
     if form.validate():
         filters = services.MentorFilters(
             expertise=Expertise(form.expertise.data) if form.expertise.data else None,
             language=form.language.data or "",
             min_level=CefrLevel(form.min_level.data) if form.min_level.data else None,
-            organisation_id=int(form.organisation.data) if form.organisation.data else None,
+            organisation=form.organisation.data or "",
             week_of=form.week_of.data,
             free_only=form.free_only.data,
         )
-    page = paginate(services.search(sites, filters), request.args.get("page", 1, type=int))
+    page = paginate(
+        services.search(sites, filters),
+        request.args.get("page", 1, type=int),
+        bounded=True,
+    )
     link_args = {k: v for k, v in request.args.items() if k in form.data and k != "submit" and v}
     viewer_zone = get_timezone()
     return render_template(

@@ -29,6 +29,7 @@ from marketplace.notifications.services import notify
 from marketplace.organisations.models import Organisation
 from marketplace.organisations.services import coordinators_of, is_site_coordinator, owners_of
 from marketplace.problems import NotAllowed, Problem, WrongStatus
+from marketplace.search import text_matches
 from marketplace.workflow.services import Step, Workflow
 
 
@@ -401,7 +402,7 @@ class MentorFilters:
     expertise: Expertise | None = None
     language: str = ""
     min_level: CefrLevel | None = None
-    organisation_id: int | None = None
+    organisation: str = ""  # words of the organisation's name or city
     week_of: date | None = None
     free_only: bool = False
 
@@ -461,9 +462,11 @@ def search(site_ids: set[int] | None, filters: MentorFilters) -> sa.Select:
                 )
             )
         )
-    if filters.organisation_id:
+    if filters.organisation.strip():
         query = query.where(
-            MentorProfile.organisation_id == filters.organisation_id,
+            MentorProfile.organisation_id.in_(
+                sa.select(Organisation.id).where(text_matches(Organisation, filters.organisation))
+            ),
             MentorProfile.organisation_confirmed.is_(True),
         )
     if filters.free_only:

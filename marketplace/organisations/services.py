@@ -19,7 +19,7 @@ from marketplace.organisations.models import (
 )
 from marketplace.organisations.models import OrganisationStatus as Status
 from marketplace.problems import NotAllowed, Problem
-from marketplace.search import like_pattern
+from marketplace.search import text_matches
 from marketplace.sites.services import home_sites, may_act_at
 from marketplace.workflow.services import Step, Workflow
 
@@ -297,7 +297,7 @@ def joinable(user: User, search: str) -> list[Organisation]:
         .limit(20)
     )
     if search.strip():
-        query = query.where(Organisation.search_text.like(like_pattern(search), escape="\\"))
+        query = query.where(text_matches(Organisation, search))
     return list(db.session.scalars(query))
 
 

@@ -69,6 +69,8 @@ class PlanVersion(Base):
     __table_args__ = (
         sa.UniqueConstraint("plan_id", "number"),
         sa.CheckConstraint("number >= 1", name="number_positive"),
+        # Serves the coordinators' to-do item "proposes a change to their plan".
+        sa.Index("ix_individual_plan_version_status_proposed_at", "status", "proposed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

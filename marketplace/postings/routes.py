@@ -83,7 +83,11 @@ def index():
             open_only=form.open_only.data,
             sort=form.sort.data or "newest",
         )
-    page = paginate(services.search(filters, sites), request.args.get("page", 1, type=int))
+    page = paginate(
+        services.search(filters, sites),
+        request.args.get("page", 1, type=int),
+        bounded=True,
+    )
     link_args = {k: v for k, v in request.args.items() if k in SEARCH_ARGS and v}
     return render_template(
         "postings/index.html",

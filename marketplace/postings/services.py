@@ -25,7 +25,7 @@ from marketplace.postings.models import (
 )
 from marketplace.postings.models import PostingStatus as Status
 from marketplace.problems import NotAllowed, Problem
-from marketplace.search import like_pattern, normalise_for_search
+from marketplace.search import normalise_for_search, text_matches
 from marketplace.sites.clock import today_at
 from marketplace.sites.models import Site
 from marketplace.workflow.services import SYSTEM, Step, Workflow
@@ -301,7 +301,7 @@ def search(filters: SearchFilters, sites: list[Site]) -> sa.Select:
     """Published postings matching the filters, with what the list shows loaded eagerly."""
     query = sa.select(Posting).where(Posting.status == Status.PUBLISHED)
     if filters.text.strip():
-        query = query.where(Posting.search_text.like(like_pattern(filters.text), escape="\\"))
+        query = query.where(text_matches(Posting, filters.text))
     if filters.kind:
         query = query.where(Posting.kind == filters.kind)
     if filters.site_id:

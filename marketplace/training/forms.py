@@ -91,8 +91,3 @@ class TrainingSessionForm(TitlesInOtherLanguages, FlaskForm):
         ],
     )
     submit = SubmitField(_l("Add the session"))
-
-
-class EnrolForm(FlaskForm):
-    participant = ChoiceField(_l("Participant"), coerce=int)
-    submit = SubmitField(_l("Enrol"))

@@ -13,10 +13,12 @@ from marketplace.problems import take_step
 from marketplace.sites.models import Site
 from marketplace.sites.services import all_sites
 from marketplace.training import bp, services
-from marketplace.training.forms import EnrolForm, TrainingSessionForm
+from marketplace.training.forms import TrainingSessionForm
 from marketplace.training.models import TrainingSession
 
 COORDINATORS = (Role.COORDINATOR, Role.SUPER_ADMIN)
+# Participants found by the enrolment search, at most; more words find fewer.
+CANDIDATES_SHOWN = 10
 FIELDS = ("category", "title", "held_on", "starts_at", "minutes", "trainer", "capacity")
 
 
@@ -63,11 +65,16 @@ def _session_or_404(session_id: int) -> TrainingSession:
 @roles_required(*COORDINATORS)
 def show(session_id: int):
     session = _session_or_404(session_id)
-    enrol_form = EnrolForm()
-    enrol_form.participant.choices = options(
-        (p.id, p.user.display_name) for p in services.enrollable(session)
+    who = (request.args.get("who") or "").strip()[:120]
+    # One more than shown, to tell whether the list was cut short.
+    candidates = services.enrollable(session, who, CANDIDATES_SHOWN + 1) if who else []
+    return render_template(
+        "training/show.html",
+        session=session,
+        who=who,
+        candidates=candidates[:CANDIDATES_SHOWN],
+        more_candidates=len(candidates) > CANDIDATES_SHOWN,
     )
-    return render_template("training/show.html", session=session, enrol_form=enrol_form)
 
 
 @bp.post("/<int:session_id>/enrol")

@@ -14,6 +14,7 @@ from marketplace.organisations.services import is_site_coordinator
 from marketplace.participants.models import ParticipantProfile
 from marketplace.participants.models import ProfileStatus as ParticipantStatus
 from marketplace.problems import CapacityReached, NotAllowed
+from marketplace.search import text_matches
 from marketplace.sites.clock import today_at
 from marketplace.sites.models import Site, TrainingCategory
 from marketplace.training.models import Enrolment, TrainingSession
@@ -76,18 +77,28 @@ def sessions_of(site_ids: set[int] | None) -> sa.Select:
     return query.order_by(TrainingSession.held_on.desc(), TrainingSession.id.desc())
 
 
-def enrollable(session: TrainingSession) -> list[ParticipantProfile]:
-    enrolled = {e.participant_id for e in session.enrolments}
-    return [
-        profile
-        for profile in db.session.scalars(
-            sa.select(ParticipantProfile).where(
+def enrollable(session: TrainingSession, words: str, limit: int) -> list[ParticipantProfile]:
+    """Approved participants of the session's site, not enrolled yet, whose name or e-mail
+    contains ``words``: at most ``limit``, in name order. A site has thousands of participants,
+    so the page searches rather than lists them."""
+    enrolled = sa.select(Enrolment.id).where(
+        Enrolment.session_id == session.id, Enrolment.participant_id == ParticipantProfile.id
+    )
+    return list(
+        db.session.scalars(
+            sa.select(ParticipantProfile)
+            .join(ParticipantProfile.user)
+            .where(
                 ParticipantProfile.site_id == session.site_id,
                 ParticipantProfile.status == ParticipantStatus.APPROVED,
+                text_matches(User, words),
+                ~enrolled.exists(),
             )
+            .order_by(User.display_name, User.id)
+            .limit(limit)
+            .options(sa.orm.contains_eager(ParticipantProfile.user))
         )
-        if profile.id not in enrolled
-    ]
+    )
 
 
 @dataclass
