@@ -449,7 +449,7 @@ def training_sessions(app, make_user):
     return ListPage(signed_in(app, coordinator), "/training/", add)
 
 
-@list_page("a training session's participants")
+@list_page("a training session's participants and the enrolment search")
 def training_session(app, make_user):
     coordinator = make_user(Role.COORDINATOR)
     session = training.create(
@@ -474,7 +474,8 @@ def training_session(app, make_user):
             if number % 2:  # half enrolled, half still to choose from
                 training.enrol(coordinator, session, profile)
 
-    return ListPage(signed_in(app, coordinator), f"/training/{session.id}", add)
+    # Enrolled ones listed, the rest found by the enrolment search.
+    return ListPage(signed_in(app, coordinator), f"/training/{session.id}?who=trainee", add)
 
 
 def _event_values(title: str) -> dict:

@@ -86,6 +86,10 @@ class Application(TimestampMixin, Base):
         sa.UniqueConstraint("participant_id", "posting_id"),
         sa.Index("ix_application_posting_status", "posting_id", "status"),
         sa.Index("ix_application_participant_status", "participant_id", "status"),
+        # A posting's applicants a page at a time, in the order they applied.
+        sa.Index("ix_application_posting_created_at", "posting_id", "created_at"),
+        # Accepted offers waiting for approval, oldest change first, without reading the rest.
+        sa.Index("ix_application_status_updated_at", "status", "updated_at"),
         sa.CheckConstraint(
             "offer_end_date IS NULL OR offer_start_date IS NULL "
             "OR offer_end_date >= offer_start_date",

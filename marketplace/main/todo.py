@@ -678,6 +678,8 @@ def _sessions_to_check(sites: set[int] | None, site_rows: list[Site]) -> tuple[i
         )
         .select_from(MentoringSession)
         .join(Placement, MentoringSession.placement_id == Placement.id)
+        # Only these two statuses are counted; the index on status skips the confirmed ones.
+        .where(MentoringSession.status.in_([SessionStatus.DISPUTED, SessionStatus.LOGGED]))
     )
     if sites is not None:
         query = query.where(Placement.site_id.in_(sites))

@@ -92,7 +92,12 @@ class ProfileStatus(enum.StrEnum):
 
 class ParticipantProfile(TimestampMixin, Base):
     __tablename__ = "participant_profile"
-    __table_args__ = (sa.Index("ix_participant_profile_site_status", "site_id", "status"),)
+    # Also the review queue's order: a site's profiles in one status, longest waiting first.
+    __table_args__ = (
+        sa.Index(
+            "ix_participant_profile_site_status_updated_at", "site_id", "status", "updated_at"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(

@@ -51,7 +51,11 @@ class TrainingSession(TimestampMixin, Base):
 
 class Enrolment(Base):
     __tablename__ = "training_enrolment"
-    __table_args__ = (sa.UniqueConstraint("session_id", "participant_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("session_id", "participant_id"),
+        # Hours attended per category add up from this index alone, without reading the rows.
+        sa.Index("ix_training_enrolment_session_attended", "session_id", "attended"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(

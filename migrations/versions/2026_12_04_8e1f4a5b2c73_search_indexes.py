@@ -1,4 +1,4 @@
-"""indexes that serve word search, lists of people and the plan-change to-do item
+"""indexes that serve word search, lists of people and the coordinators' to-do list
 
 Search finds words anywhere in a row's normalised ``search_text`` (marketplace/search.py). A
 B-tree index cannot serve ``LIKE '%words%'``, so each searchable table gets an index made for it:
@@ -59,6 +59,19 @@ def drop_sqlite_search_index(table):
 
 def upgrade():
     op.create_index('ix_user_account_display_name', 'user_account', ['display_name', 'id'])
+    op.create_index('ix_application_status_updated_at', 'application', ['status', 'updated_at'])
+    op.create_index(
+        'ix_application_posting_created_at', 'application', ['posting_id', 'created_at']
+    )
+    op.create_index(
+        'ix_training_enrolment_session_attended', 'training_enrolment', ['session_id', 'attended']
+    )
+    op.create_index(
+        'ix_participant_profile_site_status_updated_at',
+        'participant_profile',
+        ['site_id', 'status', 'updated_at'],
+    )
+    op.drop_index('ix_participant_profile_site_status', 'participant_profile')
     op.create_index(
         'ix_individual_plan_version_status_proposed_at',
         'individual_plan_version',
@@ -84,4 +97,11 @@ def downgrade():
         for table in SEARCHABLE:
             drop_sqlite_search_index(table)
     op.drop_index('ix_individual_plan_version_status_proposed_at', 'individual_plan_version')
+    op.create_index(
+        'ix_participant_profile_site_status', 'participant_profile', ['site_id', 'status']
+    )
+    op.drop_index('ix_participant_profile_site_status_updated_at', 'participant_profile')
+    op.drop_index('ix_training_enrolment_session_attended', 'training_enrolment')
+    op.drop_index('ix_application_status_updated_at', 'application')
+    op.drop_index('ix_application_posting_created_at', 'application')
     op.drop_index('ix_user_account_display_name', 'user_account')
