@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from marketplace import csrf as csrf_check
+from marketplace import page_cache
 from marketplace.addresses import with_city
 from marketplace.auth import sessions
 from marketplace.auth.forms import LogoutForm
@@ -91,6 +92,7 @@ def register_extensions(app: Flask) -> None:
     compress.init_app(app)
     bootstrap.init_app(app)
     login_manager.init_app(app)
+    page_cache.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"

@@ -17,6 +17,7 @@ from marketplace.mentors.models import (
 )
 from marketplace.notifications.models import Notification
 from marketplace.organisations.models import Organisation, OrganisationMember
+from marketplace.page_cache.models import PublicPagesVersion
 from marketplace.participants.models import (
     ParticipantInterest,
     ParticipantLanguage,
@@ -67,6 +68,7 @@ __all__ = [
     "PlanVersion",
     "Posting",
     "PostingLanguage",
+    "PublicPagesVersion",
     "Question",
     "QuestionOption",
     "Questionnaire",

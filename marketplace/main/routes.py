@@ -5,6 +5,7 @@ from flask import redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from marketplace import page_cache
 from marketplace.accounts.roles import ROLE_DESCRIPTIONS, Role
 from marketplace.authz import public, signed_in
 from marketplace.extensions import db
@@ -17,6 +18,7 @@ from marketplace.sites.services import all_sites
 
 @bp.get("/")
 @public
+@page_cache.for_visitors
 def home():
     return render_template("main/home.html", sites=all_sites(), now=datetime.now(UTC))
 

@@ -2,6 +2,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from marketplace import page_cache
 from marketplace.accounts.roles import Role
 from marketplace.applications import services as applications
 from marketplace.applications.forms import ApplyForm
@@ -54,6 +55,7 @@ SEARCH_ARGS = (
 
 @bp.get("/")
 @public
+@page_cache.for_visitors
 def index():
     sites = all_sites()
     form = SearchForm(request.args)
@@ -108,6 +110,7 @@ def _visible_or_404(posting_id: int) -> Posting:
 
 @bp.get("/<int:posting_id>")
 @public
+@page_cache.for_visitors
 def show(posting_id: int):
     posting = _visible_or_404(posting_id)
     signed_in = current_user.is_authenticated
