@@ -142,8 +142,8 @@ def load_config(instance_path: str) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "PER_PAGE": 25,
-        # Seconds a copy of a public page is served to visitors not signed in (page_cache); 0: off.
-        "PUBLIC_PAGE_CACHE_SECONDS": _env_int("PUBLIC_PAGE_CACHE_SECONDS", 60),
+        # Seconds a copy of a public page or a menu's to-do count is used at most (page_cache).
+        "CACHE_SECONDS": _env_int("CACHE_SECONDS", 60),
         "CV_MAX_BYTES": _env_int("CV_MAX_BYTES", 2 * 1024 * 1024),
         # Refuse bigger requests before reading them; the CV check gives the kind message.
         "MAX_CONTENT_LENGTH": _env_int("MAX_UPLOAD_BYTES", 8 * 1024 * 1024),

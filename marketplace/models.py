@@ -17,7 +17,7 @@ from marketplace.mentors.models import (
 )
 from marketplace.notifications.models import Notification
 from marketplace.organisations.models import Organisation, OrganisationMember
-from marketplace.page_cache.models import PublicPagesVersion
+from marketplace.page_cache.models import DataVersion
 from marketplace.participants.models import (
     ParticipantInterest,
     ParticipantLanguage,
@@ -47,6 +47,7 @@ __all__ = [
     "CalendarToken",
     "Certificate",
     "ConsentRecord",
+    "DataVersion",
     "Enrolment",
     "Event",
     "MentorExpertise",
@@ -68,7 +69,6 @@ __all__ = [
     "PlanVersion",
     "Posting",
     "PostingLanguage",
-    "PublicPagesVersion",
     "Question",
     "QuestionOption",
     "Questionnaire",

@@ -1,18 +1,28 @@
-"""Copies of public pages for visitors who are not signed in: never stale after a change, each
-visitor's own form token, and nothing shared with people who are signed in."""
+"""Copies of public pages for visitors who are not signed in, and of the menu's to-do count:
+never stale after a change, each visitor's own form token, and nothing shared with people who
+are signed in."""
 
 import re
 
 import pytest
 import sqlalchemy as sa
+from bs4 import BeautifulSoup
 
 from marketplace import page_cache
 from marketplace.accounts.roles import Role
 from marketplace.extensions import db
 from marketplace.postings import services as postings
 from marketplace.postings.models import Posting
-from tests.conftest import base_config, english_client
+from tests.conftest import base_config, english_client, log_in
 from tests.employer_helpers import employer_world, make_posting
+
+
+def menu_badge(client) -> str:
+    badge = BeautifulSoup(client.get("/postings/").get_data(True), "html.parser").select_one(
+        ".d-lg-flex .todo-count"
+    )
+    return badge.get_text(" ", strip=True) if badge else ""
+
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -45,7 +55,7 @@ def test_a_copy_is_served_until_it_expires(app, world, monkeypatch):
     assert "Receptionist" in visitor.get(f"/postings/{posting.id}").get_data(True)
     assert "Receptionist" in english_client(app).get(f"/postings/{posting.id}").get_data(True)
 
-    later = page_cache.time.monotonic() + app.config["PUBLIC_PAGE_CACHE_SECONDS"] + 1
+    later = page_cache.time.monotonic() + app.config["CACHE_SECONDS"] + 1
     monkeypatch.setattr(page_cache.time, "monotonic", lambda: later)
     assert "Night porter" in visitor.get(f"/postings/{posting.id}").get_data(True)
 
@@ -102,8 +112,30 @@ def test_people_signed_in_get_their_own_page(app, world, signed_in_client):
 
 def test_caching_can_be_turned_off(app, world):
     posting, _owner = world
-    app.config["PUBLIC_PAGE_CACHE_SECONDS"] = 0
+    app.config["CACHE_SECONDS"] = 0
     visitor = english_client(app)
     visitor.get(f"/postings/{posting.id}")
     behind_the_sites_back("Night porter")
     assert "Night porter" in visitor.get(f"/postings/{posting.id}").get_data(True)
+
+
+def test_the_menus_to_do_count_follows_every_change(app, make_user, monkeypatch):
+    from tests.participant_helpers import make_participant
+
+    coordinator = make_user(Role.COORDINATOR, site="riga")
+    client = english_client(app)
+    log_in(client, coordinator)
+    assert menu_badge(client) == ""
+
+    waiting = make_participant(app, make_user(Role.PARTICIPANT, site="riga"), submit=True)
+    assert menu_badge(client) == "Things to do: 1"
+
+    # A change the site never makes (plain SQL) is seen only once the copy expires.
+    db.session.connection().exec_driver_sql(
+        f"UPDATE participant_profile SET status = 'draft' WHERE id = {waiting.id}"
+    )
+    db.session.commit()
+    assert menu_badge(client) == "Things to do: 1"
+    later = page_cache.time.monotonic() + app.config["CACHE_SECONDS"] + 1
+    monkeypatch.setattr(page_cache.time, "monotonic", lambda: later)
+    assert menu_badge(client) == ""

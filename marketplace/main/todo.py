@@ -15,6 +15,7 @@ from flask import g
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from marketplace import page_cache
 from marketplace.accounts.models import User
 from marketplace.accounts.roles import Role
 from marketplace.applications.models import Application, ApplicationStatus, MentorResponse
@@ -26,6 +27,7 @@ from marketplace.links import path_for
 from marketplace.mentors.models import MentorProfile, Unavailability
 from marketplace.mentors.models import ProfileStatus as MentorStatus
 from marketplace.organisations.models import OrganisationMember
+from marketplace.page_cache import versions
 from marketplace.participants.models import ParticipantProfile
 from marketplace.participants.models import ProfileStatus as ParticipantStatus
 from marketplace.placements.models import (
@@ -84,10 +86,16 @@ def todo_items(user: User) -> list[TodoItem]:
 
 
 def todo_count(user: User) -> int:
-    """The number shown next to "Dashboard" in the menu, computed once per request."""
+    """The number shown next to "Dashboard" in the menu, computed once per request, or copied
+    from an earlier request while nothing has changed (page_cache)."""
     if "todo_count" not in g:
-        g.todo_count = sum(
-            item.count for item in todo_items(user) if item.counted and not item.waiting
+        g.todo_count = page_cache.remembered(
+            "to-do counts",
+            (user.id,),
+            versions.ANY,
+            lambda: sum(
+                item.count for item in todo_items(user) if item.counted and not item.waiting
+            ),
         )
     return g.todo_count
 

@@ -1,4 +1,4 @@
-"""the version of what public pages show, for copies of them kept for visitors
+"""versions of the data, for copies of pages and counts made for one version
 
 Revision ID: 9f2a6b7c3d84
 Revises: 8e1f4a5b2c73
@@ -18,13 +18,13 @@ depends_on = None
 
 def upgrade():
     version = op.create_table(
-        'public_pages_version',
-        sa.Column('id', sa.Integer(), nullable=False),
+        'data_version',
+        sa.Column('name', sa.String(length=32), nullable=False),
         sa.Column('version', sa.BigInteger(), server_default='0', nullable=False),
-        sa.PrimaryKeyConstraint('id', name=op.f('pk_public_pages_version')),
+        sa.PrimaryKeyConstraint('name', name=op.f('pk_data_version')),
     )
-    op.bulk_insert(version, [{'id': 1, 'version': 0}])
+    op.bulk_insert(version, [{'name': 'public', 'version': 0}, {'name': 'any', 'version': 0}])
 
 
 def downgrade():
-    op.drop_table('public_pages_version')
+    op.drop_table('data_version')
