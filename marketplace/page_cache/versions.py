@@ -30,7 +30,14 @@ NOT_COUNTED = (UserSession, Notification, ThreadRead, DataVersion)
 
 
 def current(name: str) -> int:
-    return db.session.scalar(sa.select(DataVersion.version).where(DataVersion.name == name)) or 0
+    """The version, read in the request's transaction if it has one; otherwise on a connection
+    of its own. On SQLite every transaction locks out the other workers (db.py): a visitor
+    served a copy then holds that lock for this one read, not for the whole request."""
+    query = sa.select(DataVersion.version).where(DataVersion.name == name)
+    if db.session().in_transaction():
+        return db.session.scalar(query) or 0
+    with db.engine.connect() as connection:
+        return connection.scalar(query) or 0
 
 
 def _raise(session: Session, classes: set[type]) -> None:
