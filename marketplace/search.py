@@ -1,7 +1,8 @@
-"""Text normalised for search: letter case and diacritics ignored in every script.
+"""Search by words: letter case and diacritics ignored in every script, through an index.
 
 SQLite's lower() and LIKE fold ASCII only, so searchable rows keep a normalised copy of their
-text, made here in Python, and queries normalise the search words the same way.
+text, made here in Python, and queries normalise the search words the same way. A B-tree index
+cannot find words inside that text; ``text_matches`` asks the index made for it on each database.
 """
 
 from __future__ import annotations
