@@ -119,11 +119,7 @@ class MentorSearchForm(FlaskForm):
     expertise = ChoiceField(_l("Area"), validators=[Optional()])
     language = ChoiceField(_l("Language"), validators=[Optional()])
     min_level = ChoiceField(_l("At least level"), validators=[Optional()])
-    organisation = StringField(
-        _l("Organisation"),
-        description=_l("A word of its name or city"),
-        validators=[Optional(), Length(max=120)],
-    )
+    organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=120)])
     week_of = DateInputField(_l("Free in the week of"), validators=[Optional()])
     free_only = BooleanField(_l("Only mentors who can take a new mentee"))
     submit = SubmitField(_l("Search"))
