@@ -127,14 +127,14 @@ def restore(rows: dict[str, list[dict]]) -> None:
     if db.engine.dialect.name == "postgresql":
         # Rows came back with their ids; move each id sequence past them.
         for table in tables:
-            key = table.primary_key.columns.values()
-            if len(key) == 1 and key[0].autoincrement in (True, "auto") and rows[table.name]:
+            serial = table.autoincrement_column  # None for a key by name, as data_version's
+            if serial is not None and rows[table.name]:
                 db.session.execute(
                     sa.text("SELECT setval(pg_get_serial_sequence(:table, :column), :value)"),
                     {
                         "table": table.name,
-                        "column": key[0].name,
-                        "value": max(row[key[0].name] for row in rows[table.name]),
+                        "column": serial.name,
+                        "value": max(row[serial.name] for row in rows[table.name]),
                     },
                 )
     db.session.commit()
