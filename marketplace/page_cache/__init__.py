@@ -22,6 +22,7 @@ Three rules keep the copies right:
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -40,24 +41,28 @@ COPIES_KEPT = 500
 
 
 class Copies:
-    """The most recently used copies of one kind, the oldest dropped first."""
+    """The most recently used copies of one kind, the oldest dropped first. A lock keeps the
+    order consistent when a worker serves requests on several threads."""
 
     def __init__(self, size: int = COPIES_KEPT):
         self.size = size
         self.entries: OrderedDict[Hashable, tuple[object, float]] = OrderedDict()
+        self.lock = threading.Lock()
 
     def get(self, key: Hashable) -> object | None:
-        value, expires = self.entries.get(key, (None, 0.0))
-        if value is None or expires <= time.monotonic():
-            return None
-        self.entries.move_to_end(key)
-        return value
+        with self.lock:
+            value, expires = self.entries.get(key, (None, 0.0))
+            if value is None or expires <= time.monotonic():
+                return None
+            self.entries.move_to_end(key)
+            return value
 
     def put(self, key: Hashable, value: object, seconds: int) -> None:
-        self.entries[key] = (value, time.monotonic() + seconds)
-        self.entries.move_to_end(key)
-        while len(self.entries) > self.size:
-            self.entries.popitem(last=False)
+        with self.lock:
+            self.entries[key] = (value, time.monotonic() + seconds)
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
 
 
 def remembered(kind: str, key: tuple, version: str, compute: Callable[[], object]) -> object:

@@ -26,7 +26,7 @@ from marketplace.sites.models import Site, SiteHoursPlan
 
 PUBLIC, ANY = "public", "any"
 SHOWN_ON_PUBLIC_PAGES = (Posting, PostingLanguage, Organisation, Site, SiteHoursPlan)
-NOT_COUNTED = (UserSession, Notification, ThreadRead, DataVersion)
+NOT_COUNTED = frozenset({UserSession, Notification, ThreadRead, DataVersion})
 
 
 def current(name: str) -> int:
@@ -41,7 +41,7 @@ def current(name: str) -> int:
 
 
 def _raise(session: Session, classes: set[type]) -> None:
-    names = [ANY] if classes - set(NOT_COUNTED) else []
+    names = [ANY] if classes - NOT_COUNTED else []
     if any(issubclass(cls, SHOWN_ON_PUBLIC_PAGES) for cls in classes):
         names.append(PUBLIC)
     for name in names:
