@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from marketplace.accounts.models import User
 from marketplace.db import Base, TimestampMixin, UTCDateTime, string_enum, utcnow
 from marketplace.languages import CefrLevel
+from marketplace.mentors.models import Expertise
 from marketplace.organisations.models import Organisation
 from marketplace.sites.models import Site
 
@@ -101,6 +102,9 @@ class Posting(TimestampMixin, Base):
     languages: Mapped[list[PostingLanguage]] = relationship(
         back_populates="posting", cascade="all, delete-orphan", order_by="PostingLanguage.id"
     )
+    areas: Mapped[list[PostingArea]] = relationship(
+        cascade="all, delete-orphan", order_by="PostingArea.id"
+    )
 
     @property
     def open_seats(self) -> int:
@@ -122,3 +126,18 @@ class PostingLanguage(Base):
     min_level: Mapped[CefrLevel] = mapped_column(string_enum(CefrLevel, 8))
 
     posting: Mapped[Posting] = relationship(back_populates="languages")
+
+
+class PostingArea(Base):
+    """A work area of the posting: the same list as participants' interests and mentors'
+    expertise, so the three can be matched."""
+
+    __tablename__ = "posting_area"
+    __table_args__ = (
+        sa.UniqueConstraint("posting_id", "area"),
+        sa.Index("ix_posting_area_area", "area", "posting_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    posting_id: Mapped[int] = mapped_column(sa.ForeignKey("posting.id", ondelete="CASCADE"))
+    area: Mapped[Expertise] = mapped_column(string_enum(Expertise))

@@ -1,0 +1,35 @@
+"""work areas of postings, for matching
+
+Revision ID: a3c5e7f9b1d2
+Revises: 9f2a6b7c3d84
+Create Date: 2026-12-04 16:00:00
+
+Existing postings get no area; they are matched on language and place only.
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = 'a3c5e7f9b1d2'
+down_revision = '9f2a6b7c3d84'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        'posting_area',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('posting_id', sa.Integer(), nullable=False),
+        sa.Column('area', sa.Enum('front_office', 'housekeeping', 'kitchen', 'service', 'management', 'entrepreneurship', name='expertise', native_enum=False, create_constraint=True, length=32), nullable=False),
+        sa.ForeignKeyConstraint(['posting_id'], ['posting.id'], name=op.f('fk_posting_area_posting_id_posting'), ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_posting_area')),
+        sa.UniqueConstraint('posting_id', 'area', name=op.f('uq_posting_area_posting_id_area')),
+    )
+    op.create_index('ix_posting_area_area', 'posting_area', ['area', 'posting_id'], unique=False)
+
+
+def downgrade():
+    op.drop_index('ix_posting_area_area', table_name='posting_area')
+    op.drop_table('posting_area')
