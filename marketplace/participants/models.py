@@ -113,6 +113,10 @@ class ParticipantProfile(TimestampMixin, Base):
     work_experience: Mapped[str] = mapped_column(sa.Text, default="")
     work_permit: Mapped[WorkPermit] = mapped_column(string_enum(WorkPermit))
     work_permit_expires_on: Mapped[date | None]
+    # When the person can take a place: calendar dates, both optional; matching prefers
+    # postings that start between them.
+    available_from: Mapped[date | None]
+    available_until: Mapped[date | None]
     heard_from: Mapped[HeardFrom | None] = mapped_column(string_enum(HeardFrom))
     # The CV is stored under a generated name; the original name is only shown.
     cv_stored_name: Mapped[str | None] = mapped_column(sa.String(64))

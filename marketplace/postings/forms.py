@@ -14,6 +14,7 @@ from wtforms.validators import (
 )
 
 from marketplace.forms import (
+    CheckboxesField,
     ChoiceField,
     DateInputField,
     RadioChoiceField,
@@ -23,6 +24,7 @@ from marketplace.forms import (
 )
 from marketplace.i18n import LANGUAGES
 from marketplace.languages import CefrLevel
+from marketplace.mentors.models import Expertise
 from marketplace.postings.models import PostingKind
 
 TOO_LONG = _l("Please use at most %(max)d characters.")
@@ -94,6 +96,11 @@ class PostingForm(FlaskForm):
         ],
     )
     work_permit_required = BooleanField(_l("A work permit is required"))
+    areas = CheckboxesField(
+        _l("Work areas"),
+        choices=options((area.value, area.label) for area in Expertise),
+        # No Optional(): it would wipe out the error for a value that is not offered.
+    )
     application_deadline = DateInputField(
         _l("Application deadline (optional)"), validators=[Optional()]
     )
@@ -155,6 +162,7 @@ class SearchForm(FlaskForm):
 
     q = StringField(_l("Search"), validators=[Optional(), Length(max=200, message=TOO_LONG)])
     kind = ChoiceField(lazy_pgettext("posting", "Kind"), validators=[Optional()])
+    area = ChoiceField(_l("Work area"), validators=[Optional()])
     site = ChoiceField(_l("Programme site"), validators=[Optional()])
     city = ChoiceField(_l("City"), validators=[Optional()])
     language = ChoiceField(_l("Required language"), validators=[Optional()])

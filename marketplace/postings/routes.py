@@ -11,6 +11,7 @@ from marketplace.errors import keeps_input_on_csrf_failure
 from marketplace.forms import options
 from marketplace.i18n import LANGUAGES
 from marketplace.languages import CefrLevel, language_choices
+from marketplace.mentors.models import Expertise
 from marketplace.organisations.models import Organisation
 from marketplace.pagination import paginate
 from marketplace.participants import services as participants
@@ -40,6 +41,7 @@ FORM_FIELDS = (
 SEARCH_ARGS = (
     "q",
     "kind",
+    "area",
     "site",
     "city",
     "language",
@@ -60,6 +62,7 @@ def index():
     sites = all_sites()
     form = SearchForm(request.args)
     form.kind.choices = options([("", _("All kinds"))] + [(k.value, k.label) for k in PostingKind])
+    form.area.choices = options([("", _("All areas"))] + [(a.value, a.label) for a in Expertise])
     form.site.choices = options([("", _("All sites"))] + [(str(s.id), s.name) for s in sites])
     form.city.choices = options(
         [("", _("All cities"))] + [(c, c) for c in services.cities_with_postings()]
@@ -74,6 +77,7 @@ def index():
         filters = services.SearchFilters(
             text=form.q.data or "",
             kind=PostingKind(form.kind.data) if form.kind.data else None,
+            area=Expertise(form.area.data) if form.area.data else None,
             site_id=int(form.site.data) if form.site.data else None,
             city=form.city.data or "",
             language=form.language.data or "",
@@ -149,6 +153,7 @@ def _prepare(form: PostingForm) -> PostingForm:
 def _values(form: PostingForm) -> tuple[dict, list]:
     values = {name: getattr(form, name).data for name in FORM_FIELDS}
     values["title"], values["location"] = values["title"].strip(), values["location"].strip()
+    values["areas"] = [Expertise(value) for value in form.areas.data or []]
     languages = [
         (entry.form.language.data, CefrLevel(entry.form.min_level.data))
         for entry in form.languages.entries
@@ -157,7 +162,8 @@ def _values(form: PostingForm) -> tuple[dict, list]:
     return values, languages
 
 
-def _fill_languages(form: PostingForm, posting: Posting) -> None:
+def _fill_lists(form: PostingForm, posting: Posting) -> None:
+    form.areas.data = [item.area.value for item in posting.areas]
     for entry, requirement in zip(form.languages.entries, posting.languages, strict=False):
         entry.form.language.data = requirement.language
         entry.form.min_level.data = requirement.min_level.value
@@ -206,7 +212,7 @@ def edit(posting_id: int):
     form = _prepare(PostingForm(obj=posting))
     form.site_today, form.saved_start_date = today_at(posting.site), posting.start_date
     if request.method == "GET":
-        _fill_languages(form, posting)
+        _fill_lists(form, posting)
     if form.validate_on_submit():
         if services.update(current_user, posting, *_values(form)):
             flash(

@@ -14,12 +14,14 @@ from marketplace.db import utcnow
 from marketplace.extensions import db
 from marketplace.languages import CefrLevel
 from marketplace.links import path_for
+from marketplace.mentors.models import Expertise
 from marketplace.notifications.services import notify
 from marketplace.organisations.models import Organisation
 from marketplace.organisations.services import coordinators_of, is_site_coordinator, staff_of
 from marketplace.postings.models import (
     ClosedReason,
     Posting,
+    PostingArea,
     PostingKind,
     PostingLanguage,
 )
@@ -100,8 +102,12 @@ def can_view(user, posting: Posting) -> bool:
 
 
 def _apply(posting: Posting, values: dict, languages: list[tuple[str, CefrLevel]]) -> None:
+    values = dict(values)
+    areas = values.pop("areas", None)
     for key, value in values.items():
         setattr(posting, key, value)
+    if areas is not None:
+        _set_areas(posting, set(areas))
     wanted = dict(languages)
     for existing in list(posting.languages):
         if existing.language not in wanted:
@@ -111,6 +117,12 @@ def _apply(posting: Posting, values: dict, languages: list[tuple[str, CefrLevel]
     for code, level in wanted.items():
         posting.languages.append(PostingLanguage(language=code, min_level=level))
     posting.search_text = _search_text(posting)
+
+
+def _set_areas(posting: Posting, chosen: set[Expertise]) -> None:
+    kept = [item for item in posting.areas if item.area in chosen]
+    added = chosen - {item.area for item in kept}
+    posting.areas = kept + [PostingArea(area=area) for area in Expertise if area in added]
 
 
 def _search_text(posting: Posting) -> str:
@@ -271,6 +283,7 @@ def close_expired(now: datetime | None = None, progress=None) -> int:
 class SearchFilters:
     text: str = ""
     kind: PostingKind | None = None
+    area: Expertise | None = None
     site_id: int | None = None
     city: str = ""
     language: str = ""
@@ -304,6 +317,12 @@ def search(filters: SearchFilters, sites: list[Site]) -> sa.Select:
         query = query.where(text_matches(Posting, filters.text))
     if filters.kind:
         query = query.where(Posting.kind == filters.kind)
+    if filters.area:
+        query = query.where(
+            Posting.id.in_(
+                sa.select(PostingArea.posting_id).where(PostingArea.area == filters.area)
+            )
+        )
     if filters.site_id:
         query = query.where(Posting.site_id == filters.site_id)
     if filters.city:
@@ -336,6 +355,7 @@ def search(filters: SearchFilters, sites: list[Site]) -> sa.Select:
         sa.orm.joinedload(Posting.organisation),
         sa.orm.joinedload(Posting.site),
         sa.orm.selectinload(Posting.languages),
+        sa.orm.selectinload(Posting.areas),
     )
 
 

@@ -1,10 +1,11 @@
-"""work areas of postings, for matching
+"""work areas of postings and participants' available dates, for matching
 
 Revision ID: a3c5e7f9b1d2
 Revises: 9f2a6b7c3d84
 Create Date: 2026-12-04 16:00:00
 
-Existing postings get no area; they are matched on language and place only.
+Existing postings get no area; they are matched on language and place only. Participants
+say from when (and until when) they can take a place; both are optional.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -28,8 +29,14 @@ def upgrade():
         sa.UniqueConstraint('posting_id', 'area', name=op.f('uq_posting_area_posting_id_area')),
     )
     op.create_index('ix_posting_area_area', 'posting_area', ['area', 'posting_id'], unique=False)
+    with op.batch_alter_table('participant_profile', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('available_from', sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column('available_until', sa.Date(), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table('participant_profile', schema=None) as batch_op:
+        batch_op.drop_column('available_until')
+        batch_op.drop_column('available_from')
     op.drop_index('ix_posting_area_area', table_name='posting_area')
     op.drop_table('posting_area')
