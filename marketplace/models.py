@@ -26,7 +26,7 @@ from marketplace.participants.models import (
 )
 from marketplace.placements.models import MentoringSession, Placement
 from marketplace.plans.models import Plan, PlanGoal, PlanMeasure, PlanVersion
-from marketplace.postings.models import Posting, PostingLanguage
+from marketplace.postings.models import Posting, PostingArea, PostingLanguage
 from marketplace.questionnaires.models import (
     Answer,
     Question,
@@ -34,6 +34,7 @@ from marketplace.questionnaires.models import (
     QuestionOption,
     Response,
 )
+from marketplace.recommendations.models import Invitation
 from marketplace.reminders.models import ReminderLog
 from marketplace.sites.models import Site, SiteHoursPlan, SitePartnership
 from marketplace.training.models import Enrolment, TrainingSession
@@ -50,6 +51,7 @@ __all__ = [
     "DataVersion",
     "Enrolment",
     "Event",
+    "Invitation",
     "MentorExpertise",
     "MentorLanguage",
     "MentorProfile",
@@ -68,6 +70,7 @@ __all__ = [
     "PlanMeasure",
     "PlanVersion",
     "Posting",
+    "PostingArea",
     "PostingLanguage",
     "Question",
     "QuestionOption",

@@ -23,6 +23,7 @@ ARGUMENTS_BY_BLUEPRINT = {
     ("profile_id", "mentors"): "mentor_profile_id",
     ("profile_id", "participants"): "participant_profile_id",
     ("profile_id", "plans"): "participant_profile_id",
+    ("profile_id", "recommendations"): "participant_profile_id",
     ("number", "plans"): "plan_version_number",
 }
 FIXED_ARGUMENTS = {"kind": "application", "action": "approve", "how": "completed"}

@@ -12,8 +12,12 @@ from marketplace.extensions import db
 from marketplace.i18n import LANGUAGES, SESSION_KEY
 from marketplace.main import bp
 from marketplace.main.todo import todo_items
+from marketplace.recommendations import services as recommendations
 from marketplace.redirects import safe_next
 from marketplace.sites.services import all_sites
+
+# The home page shows the participant's few best postings; the postings list has the rest.
+FOR_YOU = 5
 
 
 @bp.get("/")
@@ -33,6 +37,9 @@ def dashboard():
         role_descriptions=ROLE_DESCRIPTIONS,
         todo=todo_items(current_user),
         suggestion=_suggestion(),
+        for_you=recommendations.postings_for(current_user, all_sites(), FOR_YOU)
+        if current_user.has_role(Role.PARTICIPANT)
+        else None,
     )
 
 

@@ -142,3 +142,24 @@ class InterviewForm(FlaskForm):
         # No Optional(): it would wipe out the error for a value that is not offered.
     )
     submit = SubmitField(_l("Save"))
+
+
+class MatchingPreferencesForm(FlaskForm):
+    """Changeable at any time: whether employers see the person suggested, and when they can
+    start."""
+
+    suggest_me = BooleanField(
+        _l(
+            "Suggest me to employers whose postings fit me. They see my card without my name "
+            "and can invite me to apply. (Optional. You can change this at any time.)"
+        )
+    )
+    available_from = DateInputField(_l("I can start from (optional)"), validators=[Optional()])
+    available_until = DateInputField(
+        _l("I can take part until (optional)"), validators=[Optional()]
+    )
+    submit = SubmitField(_l("Save"))
+
+    def validate_available_until(self, field):
+        if field.data and self.available_from.data and field.data < self.available_from.data:
+            raise ValidationError(_l("The end date cannot be before the start date."))

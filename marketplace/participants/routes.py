@@ -20,7 +20,12 @@ from marketplace.mentors.models import Expertise
 from marketplace.pagination import paginate
 from marketplace.participants import bp, services
 from marketplace.participants import journey as journeys
-from marketplace.participants.forms import CvForm, InterviewForm, ParticipantProfileForm
+from marketplace.participants.forms import (
+    CvForm,
+    InterviewForm,
+    MatchingPreferencesForm,
+    ParticipantProfileForm,
+)
 from marketplace.participants.models import (
     Gender,
     HeardFrom,
@@ -53,13 +58,23 @@ def mine():
     return _mine_page(profile)
 
 
-def _mine_page(profile: ParticipantProfile, cv_form: CvForm | None = None) -> str:
+def _mine_page(
+    profile: ParticipantProfile,
+    cv_form: CvForm | None = None,
+    matching_form: MatchingPreferencesForm | None = None,
+) -> str:
+    if matching_form is None:
+        matching_form = MatchingPreferencesForm(formdata=None, obj=profile)
+        matching_form.suggest_me.data = bool(
+            services.active_consent(current_user, services.SUGGESTION_CONSENT)
+        )
     return render_template(
         "participants/mine.html",
         profile=profile,
         steps=services.next_steps(current_user),
         path=journeys.profile_path(current_user, profile),
         cv_form=cv_form or CvForm(formdata=None),
+        matching_form=matching_form,
         funder_consent=services.active_consent(current_user, services.FUNDER_CONSENT),
         response=questionnaires.latest_response(profile.id),
         actions=services.WORKFLOW.available(current_user, profile),
@@ -191,6 +206,29 @@ def withdraw_funder_consent():
     services.withdraw_consent(current_user, services.FUNDER_CONSENT)
     flash(_("Your consent is withdrawn. We will not share numbers about you any more."), "success")
     return redirect(url_for("participants.mine"))
+
+
+@bp.post("/me/matching")
+@roles_required(Role.PARTICIPANT)
+def save_matching_preferences():
+    profile = _own_profile_or_404()
+    form = MatchingPreferencesForm()
+    if form.validate_on_submit():
+        try:
+            services.save_matching_preferences(
+                current_user,
+                profile,
+                form.suggest_me.data,
+                form.available_from.data,
+                form.available_until.data,
+            )
+        except Problem as problem:
+            db.session.rollback()
+            form.available_until.errors.append(problem.message)
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("participants.mine"))
+    return _mine_page(profile, matching_form=form), 400
 
 
 @bp.route("/me/questionnaire", methods=["GET", "POST"])

@@ -68,6 +68,8 @@ EDITABLE = {Status.DRAFT, Status.CHANGES_REQUESTED, Status.SUBMITTED}
 COMMENTED = {Status.CHANGES_REQUESTED, Status.REJECTED}
 PROCESSING_CONSENT = "data_processing"
 FUNDER_CONSENT = "funder_sharing"
+# The participant may be suggested to employers looking for people (off until they say yes).
+SUGGESTION_CONSENT = "employer_suggestions"
 CONSENT_VERSION = "2026-11"
 
 
@@ -178,15 +180,41 @@ def give_consent(user: User, kind: str) -> None:
         audit.record("consent.given", actor=user, obj=user, site_id=user.site_id, summary=kind)
 
 
+def save_matching_preferences(
+    user: User,
+    profile: ParticipantProfile,
+    suggest_me: bool,
+    available_from: date | None,
+    available_until: date | None,
+) -> None:
+    """Whether employers may see the participant suggested for their postings, and when they
+    can take a place. Changeable at any time, whatever the profile's status."""
+    if profile.user_id != user.id:
+        raise NotAllowed
+    if available_from and available_until and available_until < available_from:
+        raise Problem(_("The end date cannot be before the start date."))
+    profile.available_from, profile.available_until = available_from, available_until
+    if suggest_me:
+        give_consent(user, SUGGESTION_CONSENT)
+    else:
+        _withdraw(user, SUGGESTION_CONSENT)
+    db.session.commit()
+
+
 def withdraw_consent(user: User, kind: str) -> None:
-    """Withdraw an optional consent; the record stays, with the time of withdrawal."""
+    """Withdraw an optional consent."""
     if kind == PROCESSING_CONSENT:
         raise NotAllowed  # the programme cannot work with a person without it: erasure instead
+    _withdraw(user, kind)
+    db.session.commit()
+
+
+def _withdraw(user: User, kind: str) -> None:
+    """The record stays, with the time of withdrawal."""
     record = active_consent(user, kind)
     if record is not None:
         record.withdrawn_at = utcnow()
         audit.record("consent.withdrawn", actor=user, obj=user, site_id=user.site_id, summary=kind)
-    db.session.commit()
 
 
 # The profile ------------------------------------------------------------------------------------
@@ -229,11 +257,8 @@ def save_profile(
     give_consent(user, PROCESSING_CONSENT)
     if share_with_funder:
         give_consent(user, FUNDER_CONSENT)
-    elif active_consent(user, FUNDER_CONSENT) is not None:
-        active_consent(user, FUNDER_CONSENT).withdrawn_at = utcnow()
-        audit.record(
-            "consent.withdrawn", actor=user, obj=user, site_id=site.id, summary=FUNDER_CONSENT
-        )
+    else:
+        _withdraw(user, FUNDER_CONSENT)
     db.session.commit()
     return profile
 

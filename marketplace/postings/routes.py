@@ -20,6 +20,7 @@ from marketplace.postings.forms import CommentForm, PostingForm, SearchForm
 from marketplace.postings.models import Posting, PostingKind
 from marketplace.postings.models import PostingStatus as Status
 from marketplace.problems import take_step
+from marketplace.recommendations import services as recommendations
 from marketplace.review.decisions import decide
 from marketplace.sites.clock import today_at
 from marketplace.sites.services import all_sites
@@ -69,9 +70,11 @@ def index():
     )
     form.language.choices = options([("", _("Any language")), *language_choices()])
     form.content_language.choices = options([("", _("Any language")), *LANGUAGES.items()])
-    form.sort.choices = options(
-        [("newest", _("Newest first")), ("deadline", _("Deadline soonest"))]
-    )
+    sorts = [("newest", _("Newest first")), ("deadline", _("Deadline soonest"))]
+    participant = current_user.is_authenticated and current_user.has_role(Role.PARTICIPANT)
+    if participant:
+        sorts.insert(0, ("best", _("Best for me")))
+    form.sort.choices = options(sorts)
     filters = services.SearchFilters()
     if form.validate():
         filters = services.SearchFilters(
@@ -89,11 +92,12 @@ def index():
             open_only=form.open_only.data,
             sort=form.sort.data or "newest",
         )
-    page = paginate(
-        services.search(filters, sites),
-        request.args.get("page", 1, type=int),
-        bounded=True,
-    )
+    query, best_for = services.search(filters, sites), None
+    if participant and filters.sort == "best":
+        best_for = recommendations.for_participant(current_user)
+        if best_for.facts is not None:
+            query = recommendations.best_first(query, best_for.facts, sites)
+    page = paginate(query, request.args.get("page", 1, type=int), bounded=True)
     link_args = {k: v for k, v in request.args.items() if k in SEARCH_ARGS and v}
     return render_template(
         "postings/index.html",
@@ -102,6 +106,13 @@ def index():
         link_args=link_args,
         is_open=services.is_open,
         searched=bool(link_args),
+        not_recommended=best_for.why_none if best_for else None,
+        reasons={
+            explained.item.id: explained.reasons
+            for explained in recommendations.explain_postings(best_for.facts, page.items)
+        }
+        if best_for and best_for.facts
+        else {},
     )
 
 

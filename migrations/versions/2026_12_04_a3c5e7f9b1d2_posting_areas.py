@@ -1,4 +1,4 @@
-"""work areas of postings and participants' available dates, for matching
+"""work areas of postings, participants' available dates, invitations to apply: for matching
 
 Revision ID: a3c5e7f9b1d2
 Revises: 9f2a6b7c3d84
@@ -29,6 +29,20 @@ def upgrade():
         sa.UniqueConstraint('posting_id', 'area', name=op.f('uq_posting_area_posting_id_area')),
     )
     op.create_index('ix_posting_area_area', 'posting_area', ['area', 'posting_id'], unique=False)
+    op.create_table(
+        'posting_invitation',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('posting_id', sa.Integer(), nullable=False),
+        sa.Column('participant_id', sa.Integer(), nullable=False),
+        sa.Column('invited_by_id', sa.Integer(), nullable=True),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['invited_by_id'], ['user_account.id'], name=op.f('fk_posting_invitation_invited_by_id_user_account'), ondelete='SET NULL'),
+        sa.ForeignKeyConstraint(['participant_id'], ['participant_profile.id'], name=op.f('fk_posting_invitation_participant_id_participant_profile'), ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['posting_id'], ['posting.id'], name=op.f('fk_posting_invitation_posting_id_posting'), ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_posting_invitation')),
+        sa.UniqueConstraint('posting_id', 'participant_id', name=op.f('uq_posting_invitation_posting_id_participant_id')),
+    )
+    op.create_index('ix_posting_invitation_participant', 'posting_invitation', ['participant_id', 'posting_id'], unique=False)
     with op.batch_alter_table('participant_profile', schema=None) as batch_op:
         batch_op.add_column(sa.Column('available_from', sa.Date(), nullable=True))
         batch_op.add_column(sa.Column('available_until', sa.Date(), nullable=True))
@@ -38,5 +52,7 @@ def downgrade():
     with op.batch_alter_table('participant_profile', schema=None) as batch_op:
         batch_op.drop_column('available_until')
         batch_op.drop_column('available_from')
+    op.drop_index('ix_posting_invitation_participant', table_name='posting_invitation')
+    op.drop_table('posting_invitation')
     op.drop_index('ix_posting_area_area', table_name='posting_area')
     op.drop_table('posting_area')
