@@ -140,6 +140,7 @@ ACCESS: dict[str, dict[str, frozenset[str]]] = {
     "participants.upload_cv": {"POST": PARTICIPANTS},
     "participants.my_cv": {"GET": PARTICIPANTS},
     "participants.withdraw_funder_consent": {"POST": PARTICIPANTS},
+    "participants.save_matching_preferences": {"POST": PARTICIPANTS},
     "participants.index": {"GET": COORDINATORS},
     "participants.show": {"GET": SITE_COORDINATION},
     "participants.review": {"POST": SITE_COORDINATION},
@@ -163,6 +164,9 @@ ACCESS: dict[str, dict[str, frozenset[str]]] = {
     "applications.show": {"GET": PLACEMENT_PEOPLE},
     "applications.withdraw": {"POST": only("participant")},
     "applications.for_posting": {"GET": HOTEL | SITE_COORDINATION},
+    # Suggested participants of the hotel's posting, and inviting one of them to apply.
+    "recommendations.for_posting": {"GET": HOTEL | SITE_COORDINATION},
+    "recommendations.invite": {"POST": HOTEL | SITE_COORDINATION},
     "applications.shortlist": {"POST": HOTEL | SITE_COORDINATION},
     "applications.decline": {"POST": HOTEL | SITE_COORDINATION},
     "applications.offer": {"POST": HOTEL | SITE_COORDINATION},
