@@ -11,9 +11,16 @@ from marketplace.accounts.models import User
 from marketplace.db import utcnow
 from marketplace.extensions import db
 from marketplace.languages import CefrLevel
+from marketplace.mentors.models import Expertise
 from marketplace.organisations.models import MemberRole, Organisation, OrganisationMember, Sector
 from marketplace.organisations.services import WORKFLOW as ORGANISATION_WORKFLOW
-from marketplace.postings.models import ClosedReason, Posting, PostingKind, PostingLanguage
+from marketplace.postings.models import (
+    ClosedReason,
+    Posting,
+    PostingArea,
+    PostingKind,
+    PostingLanguage,
+)
 from marketplace.postings.services import WORKFLOW as POSTING_WORKFLOW
 from marketplace.search import normalise_for_search
 from marketplace.sites.clock import today_at
@@ -71,6 +78,23 @@ POSTINGS = [
     ("Hotell Stångån", PostingKind.JOB, "Night receptionist (English-speaking)", "en", 20, 1,
      [("en", CefrLevel.B2), ("sv", CefrLevel.A2)], ["draft", "submitted", "published"], ""),
 ]  # fmt: skip
+
+# The work areas each posting's employer chose (matching compares them with interests).
+AREAS = {
+    "Mentorings viesnīcas recepcijā": [Expertise.FRONT_OFFICE],
+    "Повар в ресторане отеля": [Expertise.KITCHEN],
+    "Housekeeping internship": [Expertise.HOUSEKEEPING],
+    "Bārmenis vakara maiņā": [Expertise.SERVICE],
+    "Пробні зміни на рецепції готелю": [Expertise.FRONT_OFFICE],
+    "Mentorings viesnīcas restorānā": [Expertise.SERVICE, Expertise.KITCHEN],
+    "Restaurant service internship": [Expertise.SERVICE],
+    "Praktik i hotellets kök": [Expertise.KITCHEN],
+    "Mentorskap i receptionen": [Expertise.FRONT_OFFICE],
+    "Frukostvärd": [Expertise.SERVICE],
+    "Servitör till sommarsäsongen": [Expertise.SERVICE],
+    "Mentorskap på hotellets städavdelning": [Expertise.HOUSEKEEPING],
+    "Night receptionist (English-speaking)": [Expertise.FRONT_OFFICE],
+}
 
 DESCRIPTIONS = {
     "en": "You learn the daily work in a busy hotel with an experienced colleague at your side. "
@@ -131,6 +155,7 @@ def load_employers() -> None:
             end_date=today + timedelta(days=120 + 7 * number), hours_per_week=hours, seats=seats,
             application_deadline=today + timedelta(days=20 + number), status=None,
             languages=[PostingLanguage(language=c, min_level=level) for c, level in languages],
+            areas=[PostingArea(area=area) for area in AREAS[title]],
             search_text=normalise_for_search(f"{title} {description} {organisation.name}"),
         )  # fmt: skip
         db.session.add(posting)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
@@ -19,9 +19,15 @@ from marketplace.participants.models import (
     Support,
     WorkPermit,
 )
-from marketplace.participants.services import PROCESSING_CONSENT, WORKFLOW, give_consent
+from marketplace.participants.services import (
+    PROCESSING_CONSENT,
+    SUGGESTION_CONSENT,
+    WORKFLOW,
+    give_consent,
+)
 from marketplace.questionnaires import services as questionnaires
 from marketplace.questionnaires.models import QuestionKind
+from marketplace.sites.clock import today_at
 from marketplace.sites.models import Site
 from marketplace.workflow.services import transition
 
@@ -142,4 +148,9 @@ def load_participants() -> None:
             profile.interview_notes = "Motivated; wants kitchen work. Needs local language first."
             profile.support = [RecommendedSupport(kind=Support.LANGUAGE),
                                RecommendedSupport(kind=Support.MENTORING)]  # fmt: skip
+            # Approved participants asked to be suggested to employers, from two weeks on.
+            today = today_at(user.site)
+            profile.available_from = today + timedelta(days=14)
+            profile.available_until = today + timedelta(days=365)
+            give_consent(user, SUGGESTION_CONSENT)
     db.session.commit()

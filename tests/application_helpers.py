@@ -45,7 +45,9 @@ def make_world(app, make_user, *, mentor_places=2) -> World:
     return World(organisation, owner, coordinator, mentor)
 
 
-def posting_for(app, world: World, *, kind="mentoring", seats=2, **changes):
+def posting_for(
+    app, world: World, *, kind="mentoring", seats=2, languages=(("en", CefrLevel.A2),), **changes
+):
     return make_posting(
         app,
         world.organisation,
@@ -53,7 +55,7 @@ def posting_for(app, world: World, *, kind="mentoring", seats=2, **changes):
         world.coordinator,
         kind=kind,
         seats=seats,
-        languages=[("en", CefrLevel.A2)],
+        languages=list(languages),
         **{
             "start_date": site_today() + timedelta(days=20),
             "end_date": site_today() + timedelta(days=80),

@@ -74,6 +74,8 @@ class OfferForm(FlaskForm):
     accepting."""
 
     mentor = MentorChoiceField(_l("Mentor"), coerce=int, validators=[Optional()])
+    # The mentors offered, best fit first, with reasons (set by the view).
+    mentor_fits: list = []
     start_date = DateInputField(
         _l("Start date"), validators=[InputRequired(message=_l("Please enter the start date."))]
     )

@@ -17,6 +17,7 @@ from marketplace.participants import services as participants
 from marketplace.postings.forms import ReturnedOfferCommentForm
 from marketplace.postings.models import Posting, PostingKind
 from marketplace.problems import Problem, full_page, take_step
+from marketplace.recommendations import services as recommendations
 from marketplace.workflow.services import history
 
 
@@ -81,9 +82,15 @@ def _offer_form(application: Application, actions: frozenset[str]) -> OfferForm:
         form.contact.data, form.message.data = terms.contact, terms.message
         form.answer_by.data = terms.answer_by
     if actions & {"offer", "change_mentor"} and application.posting.kind == PostingKind.MENTORING:
+        # Best fit first, each with its reasons shown under the choice.
+        form.mentor_fits = recommendations.mentors_by_fit(
+            application.posting,
+            application.participant,
+            services.mentor_choices(current_user, application),
+        )
         form.mentor.choices = options(
-            (m.id, f"{m.user.display_name} · {m.free_places}")
-            for m in services.mentor_choices(current_user, application)
+            (fit.item.id, f"{fit.item.user.display_name} · {fit.item.free_places}")
+            for fit in form.mentor_fits
         )
     return form
 

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
-from flask_babel import format_decimal, ngettext
+from babel.lists import format_list as babel_format_list
+from flask_babel import format_decimal, get_locale, ngettext
 from flask_babel import gettext as _
 
 from marketplace.accounts.models import ConsentRecord, User
@@ -84,6 +85,11 @@ class Recommendation:
     item: object
     reasons: list[Reason] = field(default_factory=list)
     invited: bool = False
+
+
+def format_list(items: list[str]) -> str:
+    """ "English, Latvian and Russian", in the reader's language."""
+    return babel_format_list(items, locale=get_locale())
 
 
 # What the participant brings -------------------------------------------------------------------
@@ -318,7 +324,22 @@ def _language_reasons(spoken: dict[str, CefrLevel], posting: Posting, you: bool)
     for required in posting.languages:
         name, needed = language_name(required.language), required.min_level.label
         has = spoken.get(required.language)
-        if has is not None and has.rank >= required.min_level.rank:
+        if has == CefrLevel.NATIVE:
+            text = (
+                _(
+                    "You speak %(language)s as a native speaker — required %(required)s",
+                    language=name,
+                    required=needed,
+                )
+                if you
+                else _(
+                    "Speaks %(language)s as a native speaker — required %(required)s",
+                    language=name,
+                    required=needed,
+                )
+            )
+            reasons.append(Reason(text))
+        elif has is not None and has.rank >= required.min_level.rank:
             text = (
                 _(
                     "You speak %(language)s %(level)s — required %(required)s",
@@ -424,14 +445,11 @@ def explain_postings(facts: Facts, postings: list[Posting]) -> list[Recommendati
             if item.area in facts.interests
         ]
         reasons += _language_reasons(facts.spoken, posting, you=True)
-        for language in sorted(mentors_speak.get(posting.organisation_id, ())):
+        mentor_languages = mentors_speak.get(posting.organisation_id)
+        if posting.kind == PostingKind.MENTORING and mentor_languages:
+            names = format_list(sorted(language_name(code) for code in mentor_languages))
             reasons.append(
-                Reason(
-                    _(
-                        "A mentor with free places speaks %(language)s",
-                        language=language_name(language),
-                    )
-                )
+                Reason(_("A mentor with free places speaks %(language)s", language=names))
             )
         if facts.wants_mentoring and posting.kind == PostingKind.MENTORING:
             reasons.append(Reason(_("Your plan includes workplace mentoring")))
