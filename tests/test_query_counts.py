@@ -24,14 +24,17 @@ from marketplace.conversations import services as conversations
 from marketplace.events import services as events
 from marketplace.events.models import EventKind
 from marketplace.extensions import db
+from marketplace.languages import CefrLevel
 from marketplace.mail.services import queue_email
 from marketplace.mentors import services as mentors
 from marketplace.mentors.models import Expertise
 from marketplace.notifications.services import notify
 from marketplace.organisations import services as organisations
-from marketplace.organisations.models import OrganisationStatus
+from marketplace.organisations.models import OrganisationMember, OrganisationStatus
+from marketplace.participants import services as participant_services
+from marketplace.participants.models import ParticipantInterest
 from marketplace.placements.models import MentoringSession
-from marketplace.postings.models import PostingStatus
+from marketplace.postings.models import PostingArea, PostingStatus
 from marketplace.sites.models import Site
 from marketplace.training import services as training
 from marketplace.training.models import TrainingCategory
@@ -41,6 +44,7 @@ from tests.application_helpers import (
     make_world,
     posting_for,
 )
+from tests.clock import site_today
 from tests.conftest import base_config, english_client, log_in
 from tests.employer_helpers import make_organisation, make_posting
 from tests.mentor_helpers import make_mentor
@@ -591,6 +595,75 @@ def questionnaire_sites(app, make_user):
         times(count, lambda: make_user(Role.COORDINATOR, site=f"site{next(_numbers)}"))
 
     return ListPage(signed_in(app, admin), "/questionnaires/", add)
+
+
+# Recommendations ----------------------------------------------------------------------------------
+
+
+def recommendable_posting(app, make_user, world):
+    """A mentoring slot at a new hotel, in an area the participant likes, with a mentor of its
+    own who speaks the participant's language: every reason shows, per row."""
+    posting = posting_of_another_hotel(app, world)
+    posting.kind = "mentoring"
+    posting.areas = [PostingArea(area=Expertise.KITCHEN)]
+    mentor_user = make_user(Role.EMPLOYER_STAFF, Role.MENTOR)
+    posting.organisation.members.append(OrganisationMember(user=mentor_user, approved=True))
+    db.session.commit()
+    profile = make_mentor(
+        app, mentor_user, world.coordinator, organisation=posting.organisation,
+        languages=[("en", CefrLevel.C1)],
+    )  # fmt: skip
+    profile.organisation_confirmed = True
+    db.session.commit()
+    return posting
+
+
+def keen_participant(app, make_user, world):
+    profile = full_participant(app, make_user, world.coordinator)
+    profile.interests = [ParticipantInterest(area=Expertise.KITCHEN)]
+    profile.available_from = site_today()
+    db.session.commit()
+    return profile
+
+
+@list_page("postings, best for the participant first")
+def best_for_me(app, make_user):
+    world = make_world(app, make_user)
+    profile = keen_participant(app, make_user, world)
+
+    def add(count):
+        for _ in range(count):
+            recommendable_posting(app, make_user, world)
+
+    return ListPage(signed_in(app, profile.user), "/postings/?sort=best", add)
+
+
+@list_page("participant's home with postings for them")
+def home_for_you(app, make_user):
+    world = make_world(app, make_user)
+    profile = keen_participant(app, make_user, world)
+
+    def add(count):
+        for _ in range(min(count, 4)):  # the home page shows the best five
+            recommendable_posting(app, make_user, world)
+
+    return ListPage(signed_in(app, profile.user), "/dashboard", add)
+
+
+@list_page("participants suggested for a posting")
+def suggested(app, make_user):
+    world = make_world(app, make_user)
+    posting = posting_for(app, world, kind="mentoring", seats=30, areas=[Expertise.KITCHEN])
+
+    def add(count):
+        for _ in range(count):
+            profile = keen_participant(app, make_user, world)
+            with app.test_request_context():
+                participant_services.save_matching_preferences(
+                    profile.user, profile, True, site_today(), None
+                )
+
+    return ListPage(signed_in(app, world.owner), f"/postings/{posting.id}/suggestions", add)
 
 
 @pytest.mark.parametrize("name", sorted(LIST_PAGES))
