@@ -128,9 +128,14 @@ PAGES = [
     Page(
         "recommendations",
         "participant",
-        "",
-        "the participant's recommended postings",
-        endpoint_words=("recommend",),
+        "/postings/?sort=best",
+        "the postings list, best for the participant first, with reasons",
+    ),
+    Page(
+        "suggestions",
+        "coordinator",
+        "/postings/{posting_id}/suggestions",
+        "participants suggested for an open posting, with reasons",
     ),
     Page(
         "indicators",

@@ -148,10 +148,10 @@ def test_the_description_gives_each_page_its_path(tmp_path, app):
 
 
 def test_a_page_the_site_does_not_have_yet_is_found_by_name_or_skipped(app):
-    assert bench_web.find_route(app.url_map, ("recommend",)) is None
+    assert bench_web.find_route(app.url_map, ("indicator", "reports.")) is None
     data = bench_web.BenchData(bench_web.DEFAULT_DATA, "sqlite://", 1.0, {}, {})
-    with pytest.raises(PageSkipped, match="no GET route whose endpoint names recommend"):
-        data.path_of(bench_web.PAGES_BY_NAME["recommendations"], app.url_map)
+    with pytest.raises(PageSkipped, match="no GET route whose endpoint names indicator"):
+        data.path_of(bench_web.PAGES_BY_NAME["indicators"], app.url_map)
     assert bench_web.find_route(app.url_map, ("healthz",)) == "/healthz"
     # A route that needs an argument is no page to load by name.
     assert bench_web.find_route(app.url_map, ("postings.show",)) is None

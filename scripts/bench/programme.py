@@ -238,6 +238,10 @@ class Participant:
     questionnaire: str  # "submitted", "started" or "" (none)
     answered_at: datetime | None
     funder_consent: bool
+    # Asked to be suggested to employers, and the dates they can take a place (matching).
+    suggest_me: bool = False
+    available_from: date | None = None
+    available_until: date | None = None
     open_count: int = 0
     placed: bool = False
     applications: int = 0
@@ -900,8 +904,23 @@ class Planner:
                 questionnaire=questionnaire,
                 answered_at=answered_at,
                 funder_consent=rng.random() < 0.4,
+                **self.matching_preferences(site, fate == "approved"),
             )
         )
+
+    def matching_preferences(self, site, approved: bool) -> dict:
+        """About a third of approved participants ask to be suggested; most give dates."""
+        rng = self.rng
+        if not approved or rng.random() >= 0.35:
+            return {}
+        start = site.today + timedelta(days=rng.randint(-30, 60))
+        return {
+            "suggest_me": True,
+            "available_from": start if rng.random() < 0.8 else None,
+            "available_until": start + timedelta(days=rng.randint(90, 400))
+            if rng.random() < 0.6
+            else None,
+        }
 
     # Postings ------------------------------------------------------------------------------------
 

@@ -39,10 +39,15 @@ from marketplace.participants.models import (
     ParticipantProfile,
     RecommendedSupport,
 )
-from marketplace.participants.services import CONSENT_VERSION, FUNDER_CONSENT, PROCESSING_CONSENT
+from marketplace.participants.services import (
+    CONSENT_VERSION,
+    FUNDER_CONSENT,
+    PROCESSING_CONSENT,
+    SUGGESTION_CONSENT,
+)
 from marketplace.placements.models import MentoringSession, Placement, PlacementStatus
 from marketplace.placements.models import SessionStatus as Session
-from marketplace.postings.models import Posting, PostingKind, PostingLanguage
+from marketplace.postings.models import Posting, PostingArea, PostingKind, PostingLanguage
 from marketplace.questionnaires.models import SCALE, Answer, QuestionKind, Response
 from marketplace.questionnaires.services import _clean
 from marketplace.sites.models import TrainingCategory
@@ -208,6 +213,7 @@ class Writer:
                 if profile is None:
                     continue
                 kinds = [PROCESSING_CONSENT] + ([FUNDER_CONSENT] if profile.funder_consent else [])
+                kinds += [SUGGESTION_CONSENT] if profile.suggest_me else []
                 for kind in kinds:
                     row = self.consent(person, kind, CONSENT_VERSION, profile.created)
                     self.audit_entry(
@@ -313,6 +319,8 @@ class Writer:
                     "work_experience": p.work_experience,
                     "work_permit": p.work_permit.value,
                     "work_permit_expires_on": p.work_permit_expires_on,
+                    "available_from": p.available_from,
+                    "available_until": p.available_until,
                     "heard_from": p.heard_from.value if p.heard_from else None,
                     "cv_stored_name": None,
                     "cv_original_name": None,
@@ -541,6 +549,13 @@ class Writer:
                 self.record("Posting", p.id, p.steps, p.site.id)
 
         self.loader.insert(Posting.__table__, rows())
+        self.loader.insert(
+            PostingArea.__table__,
+            (
+                {"id": self.id(PostingArea), "posting_id": p.id, "area": p.area.value}
+                for p in postings
+            ),
+        )
         self.loader.insert(
             PostingLanguage.__table__,
             (
