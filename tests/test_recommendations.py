@@ -101,7 +101,7 @@ def test_a_work_area_the_participant_is_interested_in_is_a_reason(
     ("locale", "met", "gap"),
     [
         ("en", "You speak English C1 — required A2", "Needs Latvian B1 — not among your languages"),
-        ("lv", "Jūs runājat angļu valodā C1 — vajag A2", "Vajag latviešu valodu B1"),
+        ("lv", "Angļu valoda: jums ir C1, vajag A2", "Latviešu valoda: vajag B1"),
     ],
 )
 def test_required_languages_are_reasons_when_met_and_gaps_when_not(
@@ -166,7 +166,7 @@ def test_a_plan_with_mentoring_is_a_reason_for_mentoring_slots(
 
 @pytest.mark.parametrize(
     ("locale", "text"),
-    [("en", "Starts within your available dates"), ("lv", "Sākas jūsu pieejamajos datumos")],
+    [("en", "Starts within your available dates"), ("lv", "Sākas jūsu norādītajos datumos")],
 )
 def test_a_start_within_the_participants_dates_is_a_reason(app, world, participant, locale, text):
     soon = posting_for(app, world, kind="job", title="Soon")
@@ -271,6 +271,7 @@ def test_employers_see_only_participants_who_asked_to_be_suggested_without_their
 def test_an_employer_invites_a_suggested_participant_once_and_they_are_told(app, make_user, world):
     posting = posting_for(app, world, kind="job", title="Kitchen job")
     profile = approved_participant(app, make_user, world.coordinator)
+    profile.user.preferred_locale = "ru"  # told in their own language
     opt_in(app, profile)
     client = english_client(app)
     log_in(client, world.owner)
@@ -280,7 +281,7 @@ def test_an_employer_invites_a_suggested_participant_once_and_they_are_told(app,
     told = db.session.scalars(
         sa.select(Notification.text).where(Notification.user_id == profile.user_id)
     ).all()
-    assert any("invites you to apply to Kitchen job" in text for text in told)
+    assert any("приглашает вас подать заявку: Kitchen job" in text for text in told)
     again = client.post(url, follow_redirects=True).get_data(as_text=True)
     assert "already invited" in again
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Invitation)) == 1

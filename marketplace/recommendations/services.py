@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
+from babel import Locale
 from babel.lists import format_list as babel_format_list
 from flask_babel import format_decimal, get_locale, ngettext
 from flask_babel import gettext as _
@@ -447,7 +448,12 @@ def explain_postings(facts: Facts, postings: list[Posting]) -> list[Recommendati
         reasons += _language_reasons(facts.spoken, posting, you=True)
         mentor_languages = mentors_speak.get(posting.organisation_id)
         if posting.kind == PostingKind.MENTORING and mentor_languages:
-            names = format_list(sorted(language_name(code) for code in mentor_languages))
+            # Lower-case names, as inside a sentence ("speaks latviešu valodā").
+            names = format_list(
+                sorted(
+                    Locale.parse(code).get_display_name(get_locale()) for code in mentor_languages
+                )
+            )
             reasons.append(
                 Reason(_("A mentor with free places speaks %(language)s", language=names))
             )
