@@ -62,6 +62,8 @@ class Posting(TimestampMixin, Base):
         sa.Index("ix_posting_site_status", "site_id", "status"),
         sa.Index("ix_posting_kind_status", "kind", "status"),
         sa.Index("ix_posting_start_date", "start_date"),
+        # Recommendations take the published postings that start soonest.
+        sa.Index("ix_posting_status_start_date", "status", "start_date"),
         sa.Index("ix_posting_organisation", "organisation_id", "status"),
     )
 

@@ -72,6 +72,9 @@ AREA, LANGUAGE_MET, LANGUAGE_GAP, MENTOR_LANGUAGE, PLAN_MENTORING, DATES, OWN_SI
 )
 # Suggestions of participants for a posting: the best few, not a list to page through.
 SUGGESTED = 10
+# How many candidates of each kind are scored (postings for a participant, participants for a
+# posting): enough to find the best, few enough to score in milliseconds at any scale.
+CANDIDATES = 250
 
 
 @dataclass(frozen=True)
@@ -295,18 +298,42 @@ def why_none(profile: ParticipantProfile | None) -> str | None:
     return None
 
 
+def _first_ids(query: sa.Select, *order) -> sa.Subquery:
+    return query.with_only_columns(Posting.id).order_by(None).order_by(*order).limit(CANDIDATES)
+
+
 def best_first(query: sa.Select, facts: Facts, sites: list[Site]) -> sa.Select:
-    """The postings of ``query`` the participant can apply to, best fit first."""
+    """The postings of ``query`` the participant can apply to, best fit first.
+
+    Only a bounded set of candidates is scored, so the cost does not grow with the number of
+    open postings: those starting soonest, and those starting soonest in the participant's
+    areas of interest (where most of the score comes from)."""
+    allowed = query.where(open_to(facts.profile, sites))
+    soonest = _first_ids(allowed, Posting.start_date, Posting.id).subquery()
+    candidates = sa.select(soonest.c.id)
+    if facts.interests:
+        # EXISTS, not IN: the database walks postings by start date and stops early.
+        in_areas = allowed.where(
+            sa.select(PostingArea.id)
+            .where(
+                PostingArea.posting_id == Posting.id,
+                PostingArea.area.in_(sorted(facts.interests)),
+            )
+            .exists()
+        )
+        liked = _first_ids(in_areas, Posting.start_date, Posting.id).subquery()
+        candidates = sa.union(candidates, sa.select(liked.c.id))
     return (
-        query.where(open_to(facts.profile, sites))
-        .order_by(None)
+        sa.select(Posting)
+        .where(Posting.id.in_(candidates))
         .order_by(posting_fit(facts).desc(), Posting.start_date, Posting.id)
+        .options(*CARD_LOADS)
     )
 
 
 def recommended_postings(facts: Facts, sites: list[Site], limit: int) -> list[Posting]:
     query = best_first(sa.select(Posting), facts, sites).limit(limit)
-    return list(db.session.scalars(query.options(*CARD_LOADS)))
+    return list(db.session.scalars(query))
 
 
 CARD_LOADS = (
@@ -605,6 +632,41 @@ def _participant_fit(posting: Posting):
     return score
 
 
+def _candidate_participants(posting: Posting, site_ids: set[int]):
+    """SQL: the participants scored for a posting, a bounded set: the newest approved ones who
+    asked to be suggested, and the newest of those interested in the posting's work areas."""
+    asked = sa.select(ParticipantProfile.id).where(
+        ParticipantProfile.site_id.in_(sorted(site_ids)),
+        ParticipantProfile.status == ParticipantStatus.APPROVED,
+        sa.select(ConsentRecord.id)
+        .where(
+            ConsentRecord.user_id == ParticipantProfile.user_id,
+            ConsentRecord.kind == participants.SUGGESTION_CONSENT,
+            ConsentRecord.withdrawn_at.is_(None),
+        )
+        .exists(),
+    )
+    newest = asked.order_by(ParticipantProfile.id.desc()).limit(CANDIDATES).subquery()
+    candidates = sa.select(newest.c.id)
+    areas = sorted(item.area for item in posting.areas)
+    if areas:
+        interested = (
+            asked.where(
+                sa.select(ParticipantInterest.id)
+                .where(
+                    ParticipantInterest.profile_id == ParticipantProfile.id,
+                    ParticipantInterest.area.in_(areas),
+                )
+                .exists()
+            )
+            .order_by(ParticipantProfile.id.desc())
+            .limit(CANDIDATES)
+            .subquery()
+        )
+        candidates = sa.union(candidates, sa.select(interested.c.id))
+    return candidates
+
+
 def suggested_participants(posting: Posting) -> list[Recommendation]:
     """The best-fitting participants who asked to be suggested and could apply, with reasons;
     empty when the posting does not take applications."""
@@ -615,7 +677,10 @@ def suggested_participants(posting: Posting) -> list[Recommendation]:
     profiles = list(
         db.session.scalars(
             sa.select(ParticipantProfile)
-            .where(ParticipantProfile.site_id.in_(sorted(site_ids)), _may_apply_to(posting, sites))
+            .where(
+                ParticipantProfile.id.in_(_candidate_participants(posting, site_ids)),
+                _may_apply_to(posting, sites),
+            )
             .order_by(_participant_fit(posting).desc(), ParticipantProfile.id)
             .limit(SUGGESTED)
             .options(

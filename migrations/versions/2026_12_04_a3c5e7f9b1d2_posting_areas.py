@@ -29,6 +29,7 @@ def upgrade():
         sa.UniqueConstraint('posting_id', 'area', name=op.f('uq_posting_area_posting_id_area')),
     )
     op.create_index('ix_posting_area_area', 'posting_area', ['area', 'posting_id'], unique=False)
+    op.create_index('ix_posting_status_start_date', 'posting', ['status', 'start_date'], unique=False)
     op.create_table(
         'posting_invitation',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -54,5 +55,6 @@ def downgrade():
         batch_op.drop_column('available_from')
     op.drop_index('ix_posting_invitation_participant', table_name='posting_invitation')
     op.drop_table('posting_invitation')
+    op.drop_index('ix_posting_status_start_date', table_name='posting')
     op.drop_index('ix_posting_area_area', table_name='posting_area')
     op.drop_table('posting_area')
