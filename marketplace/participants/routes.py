@@ -322,6 +322,7 @@ def show(profile_id: int):
         actions=services.WORKFLOW.available(current_user, profile),
         history=history(profile),
         funder_consent=services.active_consent(profile.user, services.FUNDER_CONSENT),
+        suggestion_consent=services.active_consent(profile.user, services.SUGGESTION_CONSENT),
     )
 
 

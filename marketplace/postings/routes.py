@@ -132,6 +132,7 @@ def show(posting_id: int):
     relations = services.WORKFLOW.relations_of(current_user, posting)
     is_staff, can_review = "staff" in relations, "coordinator" in relations
     may_apply = signed_in and current_user.has_role(Role.PARTICIPANT)
+    profile = participants.profile_of(current_user) if may_apply else None
     return render_template(
         "postings/show.html",
         posting=posting,
@@ -148,9 +149,8 @@ def show(posting_id: int):
         comment_form=CommentForm(),
         apply_form=ApplyForm(),
         may_apply=may_apply and services.is_published(posting),
-        apply_problem=applications.apply_problem(participants.profile_of(current_user), posting)
-        if may_apply
-        else None,
+        apply_problem=applications.apply_problem(profile, posting) if may_apply else None,
+        invited=recommendations.is_invited(profile, posting),
         applicant_count=applications.applicant_count(posting) if is_staff or can_review else 0,
     )
 

@@ -444,6 +444,10 @@ def _mentor_languages(facts: Facts, postings: list[Posting]) -> dict[int, set[st
     return found
 
 
+def is_invited(profile: ParticipantProfile | None, posting: Posting) -> bool:
+    return profile is not None and bool(_invited_to(profile, [posting.id]))
+
+
 def _invited_to(profile: ParticipantProfile, posting_ids: list[int]) -> set[int]:
     if not posting_ids:
         return set()
