@@ -323,9 +323,11 @@ def best_first(query: sa.Select, facts: Facts, sites: list[Site]) -> sa.Select:
         )
         liked = _first_ids(in_areas, Posting.start_date, Posting.id).subquery()
         candidates = sa.union(candidates, sa.select(liked.c.id))
+    # Read first, then scored by id: given a subquery, PostgreSQL scans every posting to join it.
+    ids = list(db.session.scalars(candidates))
     return (
         sa.select(Posting)
-        .where(Posting.id.in_(candidates))
+        .where(Posting.id.in_(ids))
         .order_by(posting_fit(facts).desc(), Posting.start_date, Posting.id)
         .options(*CARD_LOADS)
     )
@@ -637,38 +639,41 @@ def _participant_fit(posting: Posting):
 
 
 def _candidate_participants(posting: Posting, site_ids: set[int]):
-    """SQL: the participants scored for a posting, a bounded set: the newest approved ones who
-    asked to be suggested, and the newest of those interested in the posting's work areas."""
-    asked = sa.select(ParticipantProfile.id).where(
-        ParticipantProfile.site_id.in_(sorted(site_ids)),
-        ParticipantProfile.status == ParticipantStatus.APPROVED,
-        sa.select(ConsentRecord.id)
-        .where(
-            ConsentRecord.user_id == ParticipantProfile.user_id,
-            ConsentRecord.kind == participants.SUGGESTION_CONSENT,
-            ConsentRecord.withdrawn_at.is_(None),
-        )
-        .exists(),
-    )
-    newest = asked.order_by(ParticipantProfile.id.desc()).limit(CANDIDATES).subquery()
-    candidates = sa.select(newest.c.id)
+    """SQL: the participants scored for a posting, a bounded set: at each site that may apply,
+    the approved ones who asked to be suggested and changed their profile last, and the same
+    among those interested in the posting's work areas. One branch per site, so each walks its
+    site's index in order and stops early."""
     areas = sorted(item.area for item in posting.areas)
-    if areas:
-        interested = (
-            asked.where(
-                sa.select(ParticipantInterest.id)
-                .where(
-                    ParticipantInterest.profile_id == ParticipantProfile.id,
-                    ParticipantInterest.area.in_(areas),
-                )
-                .exists()
+    each = max(CANDIDATES // len(site_ids), 50)
+    branches = []
+    for site_id in sorted(site_ids):
+        asked = sa.select(ParticipantProfile.id).where(
+            ParticipantProfile.site_id == site_id,
+            ParticipantProfile.status == ParticipantStatus.APPROVED,
+            sa.select(ConsentRecord.id)
+            .where(
+                ConsentRecord.user_id == ParticipantProfile.user_id,
+                ConsentRecord.kind == participants.SUGGESTION_CONSENT,
+                ConsentRecord.withdrawn_at.is_(None),
             )
-            .order_by(ParticipantProfile.id.desc())
-            .limit(CANDIDATES)
-            .subquery()
+            .exists(),
         )
-        candidates = sa.union(candidates, sa.select(interested.c.id))
-    return candidates
+        kinds = [asked]
+        if areas:
+            kinds.append(
+                asked.where(
+                    sa.select(ParticipantInterest.id)
+                    .where(
+                        ParticipantInterest.profile_id == ParticipantProfile.id,
+                        ParticipantInterest.area.in_(areas),
+                    )
+                    .exists()
+                )
+            )
+        for query in kinds:
+            latest = query.order_by(ParticipantProfile.updated_at.desc()).limit(each).subquery()
+            branches.append(sa.select(latest.c.id))
+    return sa.union(*branches)
 
 
 def suggested_participants(posting: Posting) -> list[Recommendation]:
