@@ -105,7 +105,7 @@ def register_extensions(app: Flask) -> None:
 FEATURES = (
     "main", "auth", "accounts", "postings", "organisations", "review", "notifications",
     "mentors", "participants", "applications", "placements", "training", "events", "calendars",
-    "conversations", "plans", "certificates", "recommendations",
+    "conversations", "plans", "certificates", "recommendations", "matching",
     "questionnaires", "admin", "sites",
     "audit", "mail",
 )  # fmt: skip

@@ -147,5 +147,9 @@ def send_reminders():
 
 
 def register_cli(app: Flask) -> None:
-    for command in (translate, demo, outbox, create_admin, postings, reminders):
+    # Imported here: the command imports the matching services and with them most features'
+    # models, which importing marketplace must not pull in.
+    from marketplace.matching.commands import matching
+
+    for command in (translate, demo, outbox, create_admin, postings, reminders, matching):
         app.cli.add_command(command)

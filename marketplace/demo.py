@@ -15,6 +15,7 @@ from marketplace.demo_applications import load_applications
 from marketplace.demo_delivery import load_delivery
 from marketplace.demo_employers import load_employers
 from marketplace.demo_history import history
+from marketplace.demo_matching import load_matching
 from marketplace.demo_mentors import load_mentors
 from marketplace.demo_messages import load_messages
 from marketplace.demo_participants import load_participants
@@ -132,6 +133,7 @@ def load_demo_data() -> int:
     load_delivery()
     load_plans()
     load_messages()
+    load_matching()
     _date_the_past()
     _issue_certificates()
     return len(PEOPLE)

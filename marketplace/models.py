@@ -8,6 +8,14 @@ from marketplace.certificates.models import Certificate
 from marketplace.conversations.models import Message, ThreadRead
 from marketplace.events.models import Event, Rsvp
 from marketplace.mail.models import OutboxMessage
+from marketplace.matching.models import (
+    MatchingRound,
+    MentorShare,
+    RoundEntry,
+    RoundPair,
+    RoundPosting,
+    UnmatchedParticipant,
+)
 from marketplace.mentors.models import (
     AvailabilityWindow,
     MentorExpertise,
@@ -52,9 +60,11 @@ __all__ = [
     "Enrolment",
     "Event",
     "Invitation",
+    "MatchingRound",
     "MentorExpertise",
     "MentorLanguage",
     "MentorProfile",
+    "MentorShare",
     "MentoringSession",
     "Message",
     "Notification",
@@ -79,6 +89,9 @@ __all__ = [
     "ReminderLog",
     "Response",
     "RoleGrant",
+    "RoundEntry",
+    "RoundPair",
+    "RoundPosting",
     "Rsvp",
     "Site",
     "SiteHoursPlan",
@@ -87,6 +100,7 @@ __all__ = [
     "ThreadRead",
     "TrainingSession",
     "Unavailability",
+    "UnmatchedParticipant",
     "User",
     "UserSession",
 ]

@@ -40,6 +40,7 @@ MENU = [
         (
             NavItem("review.queue", _l("Review queue")),
             NavItem("applications.approvals", _l("Approvals")),
+            NavItem("matching.index", _l("Matching rounds")),
             NavItem("audit.log", _l("Audit log")),
         ),
     ),

@@ -19,6 +19,7 @@ from marketplace.calendars import services as calendars
 from marketplace.conversations import services as conversations
 from marketplace.events import services as events
 from marketplace.extensions import db
+from marketplace.matching import services as matching
 from marketplace.mentors import services as mentors
 from marketplace.organisations import services as organisations
 from marketplace.organisations.models import OrganisationMember
@@ -77,6 +78,7 @@ def build(app, make_user) -> AccessWorld:
     newcomer = make_user(Role.EMPLOYER_STAFF)
     placed = accepted_application(app, world, posting, profile)
     second_posting = posting_for(app, world, title="Kitchen mentoring")
+    round_job = posting_for(app, world, kind="job", title="Night porter")
     start = datetime.now(UTC) + timedelta(days=7)
 
     with app.test_request_context():
@@ -117,6 +119,12 @@ def build(app, make_user) -> AccessWorld:
         proposal = plans.propose(world.mentor.user, profile, {Measure.CULTURE: 5}, plan_goals)
         agreed_goal = plans.current_version(proposal.plan).goals[0]
         certificate = participants.issue_certificate(world.coordinator, profile)
+        # A matching round in draft: the participant, shortlisted for its job, has a pair.
+        waiting = applications.apply(profile.user, profile, round_job, "Nights suit me.")
+        applications.shortlist(world.owner, waiting)
+        matching_round = matching.create(world.coordinator, world.coordinator.site, "Spring")
+        matching.choose_postings(world.coordinator, matching_round, {round_job.id}, {round_job.id})
+        matching.run(world.coordinator, matching_round)
 
     member = db.session.scalar(
         sa.select(OrganisationMember).where(OrganisationMember.user_id == newcomer.id)
@@ -159,5 +167,8 @@ def build(app, make_user) -> AccessWorld:
         "plan_version_number": proposal.number,
         "goal_id": agreed_goal.id,
         "code": certificate.code,  # of the participant's certificate, checked by anyone
+        "round_id": matching_round.id,
+        "round_posting_id": matching_round.postings[0].id,
+        "pair_id": matching.pair_ids(matching_round)[0],
     }
     return AccessWorld(people, ids)

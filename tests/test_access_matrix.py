@@ -201,6 +201,28 @@ ACCESS: dict[str, dict[str, frozenset[str]]] = {
     "events.sign_up": {"POST": PARTICIPANTS | EMPLOYERS},
     "events.cancel": {"POST": SIGNED_IN - {"other_coordinator"}},  # a no-op without a sign-up
     "events.attendance": {"POST": SITE_COORDINATION},
+    # Matching rounds: the site's coordination runs them; the participant ranks the postings
+    # they applied to, the posting's staff rank its shortlisted applicants (the world's round
+    # is in draft, so a ranking sent now is refused kindly).
+    "matching.index": {"GET": COORDINATORS},
+    "matching.new": {"GET": COORDINATORS, "POST": COORDINATORS},
+    "matching.show": {"GET": SITE_COORDINATION},
+    "matching.inputs": {"GET": SITE_COORDINATION},
+    "matching.choose_postings": {"GET": SITE_COORDINATION, "POST": SITE_COORDINATION},
+    "matching.shares": {"GET": SITE_COORDINATION, "POST": SITE_COORDINATION},
+    "matching.run": {"POST": SITE_COORDINATION},
+    "matching.reopen": {"POST": SITE_COORDINATION},
+    "matching.publish": {"GET": SITE_COORDINATION, "POST": SITE_COORDINATION},
+    "matching.cancel": {"GET": SITE_COORDINATION, "POST": SITE_COORDINATION},
+    "matching.lock": {"POST": SITE_COORDINATION},
+    "matching.unlock": {"POST": SITE_COORDINATION},
+    "matching.remove": {"POST": SITE_COORDINATION},
+    "matching.restore": {"POST": SITE_COORDINATION},
+    "matching.my_choices": {"GET": only("participant"), "POST": only("participant")},
+    "matching.rank_applicants": {
+        "GET": HOTEL | SITE_COORDINATION,
+        "POST": HOTEL | SITE_COORDINATION,
+    },
 }
 
 # Ending every device signs the person out, so success is the way to the login page.

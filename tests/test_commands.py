@@ -134,6 +134,8 @@ def test_every_command_runs_without_a_request_and_mails_links_to_the_configured_
         runner, "create-admin", "cron@example.org", input="long enough words\n" * 2
     )
     ran.add("create-admin")
+    assert "nothing saved" in run(runner, "matching", "run", "--site", "riga", "--dry-run")
+    ran.add("matching run")
 
     assert ran | WORK_ON_FILES == own_commands(app.cli), "a new command needs a run here"
 

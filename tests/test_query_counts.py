@@ -26,6 +26,7 @@ from marketplace.events.models import EventKind
 from marketplace.extensions import db
 from marketplace.languages import CefrLevel
 from marketplace.mail.services import queue_email
+from marketplace.matching import services as matching
 from marketplace.mentors import services as mentors
 from marketplace.mentors.models import Expertise
 from marketplace.notifications.services import notify
@@ -595,6 +596,66 @@ def questionnaire_sites(app, make_user):
         times(count, lambda: make_user(Role.COORDINATOR, site=f"site{next(_numbers)}"))
 
     return ListPage(signed_in(app, admin), "/questionnaires/", add)
+
+
+# Matching rounds ----------------------------------------------------------------------------------
+
+
+@list_page("matching rounds")
+def matching_rounds(app, make_user):
+    world = make_world(app, make_user)
+
+    def add(count):
+        with app.test_request_context():
+            for _ in range(count):
+                name = f"Round {next(_numbers)}"
+                matching.create(world.coordinator, world.coordinator.site, name)
+
+    return ListPage(signed_in(app, world.coordinator), "/matching/", add)
+
+
+def round_over(app, world, seats: int):
+    """A round over a new job of the world's hotel with ``seats`` places."""
+    posting = posting_for(app, world, kind="job", seats=seats)
+    with app.test_request_context():
+        round_ = matching.create(world.coordinator, world.coordinator.site, "Spring")
+        matching.choose_postings(world.coordinator, round_, {posting.id}, {posting.id})
+    return round_, posting
+
+
+def shortlisted_applicants(app, make_user, world, posting, count):
+    for _ in range(count):
+        profile = full_participant(app, make_user, world.coordinator)
+        with app.test_request_context():
+            application = applications.apply(profile.user, profile, posting, "Motivated.")
+            applications.shortlist(world.owner, application)
+
+
+@list_page("a matching round's draft: those without a pair")
+def matching_draft(app, make_user):
+    world = make_world(app, make_user)
+    # One place: every applicant after the first is listed with the reason (the pairs' own
+    # list is measured in tests/test_matching_rounds.py).
+    round_, posting = round_over(app, world, seats=1)
+
+    def add(count):
+        shortlisted_applicants(app, make_user, world, posting, count)
+        with app.test_request_context():
+            matching.run(world.coordinator, round_)
+
+    return ListPage(signed_in(app, world.coordinator), f"/matching/{round_.id}", add)
+
+
+@list_page("applicants to rank in a matching round")
+def matching_ranking(app, make_user):
+    world = make_world(app, make_user)
+    round_, posting = round_over(app, world, seats=3)
+    path = f"/matching/postings/{round_.postings[0].id}/rank"
+    return ListPage(
+        signed_in(app, world.owner),
+        path,
+        lambda count: shortlisted_applicants(app, make_user, world, posting, count),
+    )
 
 
 # Recommendations ----------------------------------------------------------------------------------

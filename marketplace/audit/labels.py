@@ -90,6 +90,21 @@ ACTION_LABELS = {
     "site.updated": _l("Site changed"),
     "site.partnership_started": _l("Sites accept each other's applicants"),
     "site.partnership_ended": _l("Sites stop accepting each other's applicants"),
+    "posting.invited": _l("Participant invited to apply"),
+    "matchinground.open": _l("Matching round open for ranking"),
+    "matchinground.draft": _l("Matching round run: draft ready"),
+    "matchinground.published": _l("Matching round published"),
+    "matchinground.cancelled": _l("Matching round cancelled"),
+    "matching_round.postings_changed": _l("Postings of a matching round changed"),
+    "matching_round.shares_changed": _l("Mentors' shares changed"),
+    "matching_round.choices_ranked": _l("Participant ranked their choices"),
+    "matching_round.applicants_ranked": _l("Applicants ranked"),
+    "matching_round.run": _l("Matching round run"),
+    "matching_round.pair_locked": _l("Pair locked"),
+    "matching_round.pair_unlocked": _l("Pair unlocked"),
+    "matching_round.pair_removed": _l("Pair removed"),
+    "matching_round.pair_restored": _l("Pair restored"),
+    "matching_round.offers_sent": _l("Offers sent from a matching round"),
 }
 
 
@@ -115,6 +130,7 @@ OBJECT_TYPES = {
     "Questionnaire": _l("Questionnaire"),
     "Message": _l("Message"),
     "Site": _l("Site"),
+    "MatchingRound": _l("Matching round"),
 }
 STATUS_ENTITIES = {
     "Organisation": "organisation",
@@ -129,6 +145,7 @@ STATUS_ENTITIES = {
 FIELD_LABELS = {
     "data_processing": _l("Processing of personal data"),
     "funder_sharing": _l("Sharing anonymised data with funders"),
+    "employer_suggestions": _l("Being suggested to employers"),
 }
 # Reasons recorded as codes with a status change.
 CLOSED_REASONS = {

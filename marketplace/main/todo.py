@@ -24,6 +24,7 @@ from marketplace.events.models import Event, Rsvp
 from marketplace.extensions import db
 from marketplace.i18n import format_date, translated
 from marketplace.links import path_for
+from marketplace.matching import services as matching
 from marketplace.mentors.models import MentorProfile, Unavailability
 from marketplace.mentors.models import ProfileStatus as MentorStatus
 from marketplace.organisations.models import OrganisationMember
@@ -154,6 +155,14 @@ def participant_items(user: User) -> list[TodoItem]:
     if profile is None:
         return items
     items += offer_items(profile)
+    items += [
+        TodoItem(
+            _("Rank your choices for the matching round %(name)s", name=name),
+            path_for("matching.my_choices", round_id=round_id),
+            urgency=THIS_WEEK,
+        )
+        for round_id, name in matching.choices_to_rank(profile)
+    ]
     plan_item = plan_step(user, profile)
     if plan_item is not None:
         items.append(plan_item)
@@ -457,6 +466,19 @@ def staff_items(user: User) -> list[TodoItem]:
                     overdue=first_answer_by is not None and first_answer_by < _today(site),
                 )
             )
+    for round_posting_id, title, unranked in matching.applicants_to_rank(organisations, SHOWN):
+        items.append(
+            TodoItem(
+                ngettext(
+                    "Rank your applicants for %(title)s: %(num)s without a number",
+                    "Rank your applicants for %(title)s: %(num)s without a number",
+                    unranked,
+                    title=title,
+                ),
+                path_for("matching.rank_applicants", round_posting_id=round_posting_id),
+                urgency=THIS_WEEK,
+            )
+        )
     today = _today(user.site)
     ending = db.session.execute(
         sa.select(Placement.id, Placement.end_date, Posting.title)
@@ -605,6 +627,22 @@ def coordinator_items(user: User) -> list[TodoItem]:
             )
         )
     items += plan_proposals(sites)
+    drafts, first_draft = matching.drafts_waiting(sites)
+    if drafts:
+        items.append(
+            TodoItem(
+                ngettext(
+                    "%(num)s matching round waits for you to publish it",
+                    "%(num)s matching rounds wait for you to publish them",
+                    drafts,
+                ),
+                path_for("matching.show", round_id=first_draft)
+                if drafts == 1
+                else path_for("matching.index"),
+                count=drafts,
+                urgency=THIS_WEEK,
+            )
+        )
     if site_rows:
         past_deadline = db.session.execute(
             sa.select(Posting.id, Posting.title)
