@@ -66,7 +66,7 @@ screenshots: translations
 
 ## bench-data: fill a database with a synthetic programme at scale (BENCH_ARGS, e.g.
 ## "--scale 0.1" or "--database postgresql://postgres@127.0.0.1:5432/bench"; see --help)
-.PHONY: bench-data bench-web
+.PHONY: bench-data bench-web bench-matching
 BENCH_ARGS ?=
 bench-data: translations
 	$(BIN)/python scripts/bench_data.py $(BENCH_ARGS)
@@ -74,6 +74,12 @@ bench-data: translations
 ## bench-web: serve that database with gunicorn and load every page beside a bare route (see --help)
 bench-web: translations
 	$(BIN)/python scripts/bench_web.py $(BENCH_ARGS)
+
+## bench-matching: time the matching engine beside the matching package, 1,000 to 1,000,000
+## participants in two shapes, and print a Markdown table with the targets (a few minutes;
+## BENCH_ARGS, e.g. "--sizes 1000,10000" to shorten it; see --help)
+bench-matching: $(STAMP)
+	$(BIN)/python scripts/bench_matching.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite* .pytest_cache
