@@ -30,6 +30,7 @@ from marketplace.postings import services as postings
 from marketplace.postings.models import PostingStatus
 from marketplace.recommendations import services as recommendations
 from marketplace.recommendations.models import Invitation
+from marketplace.sites import services as sites
 from tests.application_helpers import approved_participant, make_world, posting_for
 from tests.clock import site_today
 from tests.conftest import english_client, log_in
@@ -181,18 +182,38 @@ def test_a_start_within_the_participants_dates_is_a_reason(app, world, participa
     assert not has_reason(reasons_on_home(app, participant, "Later", locale), text)
 
 
-def test_an_invitation_is_the_first_reason(app, world, participant):
+@pytest.mark.parametrize(
+    ("locale", "text"),
+    [("en", "At your programme site"), ("lv", "Jūsu programmas norises vietā")],
+)
+def test_a_posting_at_the_participants_own_site_says_so(
+    app, make_user, world, participant, locale, text
+):
+    posting_for(app, world, kind="job", title="Here")
+    admin = make_user(Role.SUPER_ADMIN)
+    partner_owner = make_user(Role.EMPLOYER_STAFF, site="liepaja")
+    partner_coordinator = make_user(Role.COORDINATOR, site="liepaja")
+    with app.test_request_context():
+        sites.set_partnership(admin, participant.site, partner_owner.site, True)
+    hotel = make_organisation(app, partner_owner, partner_coordinator, name="Jūras viesnīca")
+    make_posting(app, hotel, partner_owner, partner_coordinator, kind="job", title="There")
+    assert has_reason(reasons_on_home(app, participant, "Here", locale), text)
+    there = reasons_on_home(app, participant, "There", locale)
+    assert there and not has_reason(there, text)
+
+
+@pytest.mark.parametrize(
+    ("locale", "text"),
+    [("en", "The employer invited you to apply"), ("lv", "Darba devējs aicina jūs pieteikties")],
+)
+def test_an_invitation_is_the_first_reason(app, world, participant, locale, text):
     posting = posting_for(app, world, kind="job", title="Invited job")
     posting_for(app, world, kind="job", title="Other job")
     with app.test_request_context():
         participants.save_matching_preferences(participant.user, participant, True, None, None)
         recommendations.invite(world.owner, posting, participant)
-    assert reasons_on_home(app, participant, "Invited job")[0].endswith(
-        "The employer invited you to apply"
-    )
-    assert not has_reason(
-        reasons_on_home(app, participant, "Other job"), "The employer invited you to apply"
-    )
+    assert reasons_on_home(app, participant, "Invited job", locale)[0].endswith(text)
+    assert not has_reason(reasons_on_home(app, participant, "Other job", locale), text)
 
 
 # Order and hard rules ----------------------------------------------------------------------
