@@ -22,7 +22,7 @@ from marketplace.db import utcnow
 from marketplace.demo_history import history
 from marketplace.extensions import db
 from marketplace.languages import CefrLevel
-from marketplace.matching import services as matching
+from marketplace.matching import mentor_shares, ranking, rounds
 from marketplace.matching.models import MatchingRound
 from marketplace.mentors.models import Expertise, MentorProfile
 from marketplace.participants.models import (
@@ -141,18 +141,18 @@ def load_matching() -> None:
             application.created_at = utcnow() - timedelta(days=days_ago)
             history(application, application.created_at)
             applied[email, title] = application.id
-    round_ = matching.create(coordinator, site, "Spring placements")
+    round_ = rounds.create(coordinator, site, "Spring placements")
     chosen = {posting.id for posting in postings.values()}
-    matching.choose_postings(coordinator, round_, chosen, chosen)
+    rounds.choose_postings(coordinator, round_, chosen, chosen)
     by_posting = {rp.posting_id: rp for rp in round_.postings}
     reception = by_posting[postings[RECEPTION].id]
     mentor = db.session.scalar(
         sa.select(MentorProfile).join(User).where(User.email == "mentor.riga@example.org")
     )
-    matching.save_shares(coordinator, round_, {(reception.id, mentor.id): 1})
+    mentor_shares.save_shares(coordinator, round_, {(reception.id, mentor.id): 1})
     for email, titles in CHOICES.items():
         ranks = {applied[email, title]: number for number, title in enumerate(titles, start=1)}
-        matching.save_choices(people[email].user, round_, people[email], ranks)
+        ranking.save_choices(people[email].user, round_, people[email], ranks)
     for title, emails in RANKINGS.items():
         ranks = {applied[email, title]: number for number, email in enumerate(emails, start=1)}
-        matching.save_ranking(owner, by_posting[postings[title].id], ranks)
+        ranking.save_ranking(owner, by_posting[postings[title].id], ranks)

@@ -19,7 +19,7 @@ from marketplace.calendars import services as calendars
 from marketplace.conversations import services as conversations
 from marketplace.events import services as events
 from marketplace.extensions import db
-from marketplace.matching import services as matching
+from marketplace.matching import draft_review, drafts, rounds
 from marketplace.mentors import services as mentors
 from marketplace.organisations import services as organisations
 from marketplace.organisations.models import OrganisationMember
@@ -122,9 +122,9 @@ def build(app, make_user) -> AccessWorld:
         # A matching round in draft: the participant, shortlisted for its job, has a pair.
         waiting = applications.apply(profile.user, profile, round_job, "Nights suit me.")
         applications.shortlist(world.owner, waiting)
-        matching_round = matching.create(world.coordinator, world.coordinator.site, "Spring")
-        matching.choose_postings(world.coordinator, matching_round, {round_job.id}, {round_job.id})
-        matching.run(world.coordinator, matching_round)
+        matching_round = rounds.create(world.coordinator, world.coordinator.site, "Spring")
+        rounds.choose_postings(world.coordinator, matching_round, {round_job.id}, {round_job.id})
+        drafts.run(world.coordinator, matching_round)
 
     member = db.session.scalar(
         sa.select(OrganisationMember).where(OrganisationMember.user_id == newcomer.id)
@@ -169,6 +169,6 @@ def build(app, make_user) -> AccessWorld:
         "code": certificate.code,  # of the participant's certificate, checked by anyone
         "round_id": matching_round.id,
         "round_posting_id": matching_round.postings[0].id,
-        "pair_id": matching.pair_ids(matching_round)[0],
+        "pair_id": draft_review.pair_ids(matching_round)[0],
     }
     return AccessWorld(people, ids)

@@ -14,7 +14,14 @@ from marketplace.accounts.roles import Role
 from marketplace.applications import services as applications
 from marketplace.applications.models import Application, ApplicationStatus
 from marketplace.extensions import db
-from marketplace.matching import services
+from marketplace.matching import (
+    draft_review,
+    drafts,
+    mentor_shares,
+    publishing,
+    ranking,
+    rounds,
+)
 from marketplace.matching.models import (
     MatchingRound,
     PairOutcome,
@@ -60,8 +67,8 @@ def scene(app, make_user, *, job_seats=1, mentoring_seats=2, mentor_places=2) ->
     job = posting_for(app, world, kind="job", seats=job_seats, title="Cook")
     mentoring = posting_for(app, world, seats=mentoring_seats, title="Reception mentoring")
     with app.test_request_context():
-        round_ = services.create(world.coordinator, world.coordinator.site, "Spring")
-        services.choose_postings(
+        round_ = rounds.create(world.coordinator, world.coordinator.site, "Spring")
+        rounds.choose_postings(
             world.coordinator, round_, {job.id, mentoring.id}, {job.id, mentoring.id}
         )
     return Scene(world, job, mentoring, round_)
@@ -92,7 +99,7 @@ def application_of(profile, posting) -> Application:
 def rank_choices(app, round_, profile, *postings):
     """The participant numbers ``postings`` 1, 2, …"""
     with app.test_request_context():
-        services.save_choices(
+        ranking.save_choices(
             profile.user,
             round_,
             profile,
@@ -103,7 +110,7 @@ def rank_choices(app, round_, profile, *postings):
 def rank_applicants(app, scene_, posting, *profiles):
     round_posting = next(rp for rp in scene_.round.postings if rp.posting_id == posting.id)
     with app.test_request_context():
-        services.save_ranking(
+        ranking.save_ranking(
             scene_.world.owner,
             round_posting,
             {application_of(p, posting).id: n for n, p in enumerate(profiles, 1)},
@@ -114,7 +121,7 @@ def share(app, scene_, places: int):
     """The hotel's mentor gives ``places`` to the mentoring slot."""
     round_posting = next(rp for rp in scene_.round.postings if rp.posting_id == scene_.mentoring.id)
     with app.test_request_context():
-        services.save_shares(
+        mentor_shares.save_shares(
             scene_.world.coordinator,
             scene_.round,
             {(round_posting.id, scene_.world.mentor.id): places},
@@ -123,7 +130,7 @@ def share(app, scene_, places: int):
 
 def run(app, scene_, actor=None):
     with app.test_request_context():
-        return services.run(actor or scene_.world.coordinator, scene_.round)
+        return drafts.run(actor or scene_.world.coordinator, scene_.round)
 
 
 def pairs(round_) -> dict[str, str]:
@@ -183,7 +190,7 @@ def test_another_sites_coordinator_cannot_take_a_step_through_the_services(app, 
     s = scene(app, make_user)
     stranger = make_user(Role.COORDINATOR, site="linkoping")
     with app.test_request_context(), pytest.raises(NotAllowed):
-        services.run(stranger, s.round)
+        drafts.run(stranger, s.round)
 
 
 def test_a_coordinator_creates_a_round_and_chooses_postings_by_searching(app, make_user):
@@ -209,7 +216,7 @@ def test_a_coordinator_creates_a_round_and_chooses_postings_by_searching(app, ma
         f"/matching/{round_.id}/postings?q=cook",
         data={"shown": [cook.id], "chosen": [cook.id]},
     )
-    assert services.chosen_posting_ids(round_) == {cook.id}
+    assert rounds.chosen_posting_ids(round_) == {cook.id}
 
 
 def test_a_full_or_another_sites_posting_cannot_join_a_round(app, make_user):
@@ -219,9 +226,9 @@ def test_a_full_or_another_sites_posting_cannot_join_a_round(app, make_user):
     hotel = make_organisation(app, linkoping_staff, linkoping_coordinator, name="Stångån")
     elsewhere = make_posting(app, hotel, linkoping_staff, linkoping_coordinator)
     with app.test_request_context(), pytest.raises(Problem):
-        services.choose_postings(s.world.coordinator, s.round, {elsewhere.id}, {elsewhere.id})
+        rounds.choose_postings(s.world.coordinator, s.round, {elsewhere.id}, {elsewhere.id})
     db.session.rollback()
-    assert services.chosen_posting_ids(s.round) == {s.job.id, s.mentoring.id}
+    assert rounds.chosen_posting_ids(s.round) == {s.job.id, s.mentoring.id}
 
 
 # Ranking ------------------------------------------------------------------------------------------
@@ -238,7 +245,7 @@ def test_participants_rank_only_their_own_applications(app, make_user):
     page = client.get(path).get_data(as_text=True)
     assert "Cook" in page and "Reception mentoring" in page
     client.post(path, data={f"rank-{first.id}": "2", f"rank-{second.id}": "1"})
-    choices = services.choices_of(s.round, anna)
+    choices = ranking.choices_of(s.round, anna)
     assert [(a.posting.title, rank) for a, rank in choices] == [
         ("Reception mentoring", 1),
         ("Cook", 2),
@@ -251,7 +258,7 @@ def test_participants_rank_only_their_own_applications(app, make_user):
         is None
     )
     with app.test_request_context(), pytest.raises(NotAllowed):
-        services.save_choices(anna.user, s.round, anna, {borises.id: 1})
+        ranking.save_choices(anna.user, s.round, anna, {borises.id: 1})
     stranger = approved_participant(app, make_user, s.world.coordinator)
     assert signed_in(app, stranger.user).get(path).status_code == 404
 
@@ -281,7 +288,7 @@ def test_staff_rank_only_the_shortlisted_applicants_of_their_own_postings(app, m
     make_organisation(app, other_staff, s.world.coordinator, name="Other hotel")
     assert signed_in(app, other_staff).get(path).status_code == 404
     signed_in(app, s.world.owner).post(path, data={f"rank-{application_of(anna, s.job).id}": "1"})
-    assert services.posting_ranks(s.round, [application_of(anna, s.job)]) == {
+    assert ranking.posting_ranks(s.round, [application_of(anna, s.job)]) == {
         application_of(anna, s.job).id: 1
     }
 
@@ -293,7 +300,7 @@ def test_equal_or_missing_numbers_are_ordered_by_earlier_application(app, make_u
     third = applicant(app, make_user, s.world, "Third", s.job)
     # The staff number only the last to apply; the other two tie (no number) by application.
     rank_applicants(app, s, s.job, third)
-    inputs = services.gather(s.round)
+    inputs = drafts.gather(s.round)
     assert inputs.rankings[s.job.id] == [third.id, first.id, second.id]
 
 
@@ -327,7 +334,7 @@ def test_a_participant_whose_postings_filled_with_others_is_told_so(app, make_us
     reasons = db.session.scalar(
         sa.select(UnmatchedParticipant).where(UnmatchedParticipant.participant_id == boris.id)
     )
-    assert [line for line in services.explain(reasons, {s.job.id: "Cook"}, set())] == [
+    assert [line for line in draft_review.explain(reasons, {s.job.id: "Cook"}, set())] == [
         "Cook: every place went to applicants it ranked higher"
     ]
 
@@ -362,7 +369,7 @@ def test_mentor_shares_bound_a_mentoring_slots_places(app, make_user):
     run(app, s)
     assert pairs(s.round) == {}  # no mentor's places given, no mentoring slot filled
     with app.test_request_context():
-        services.reopen(s.world.coordinator, s.round)
+        rounds.reopen(s.world.coordinator, s.round)
     share(app, s, 1)
     run(app, s)
     assert pairs(s.round) == {"A": "Reception mentoring"}
@@ -371,7 +378,7 @@ def test_mentor_shares_bound_a_mentoring_slots_places(app, make_user):
 def test_the_share_form_refuses_more_places_than_the_mentor_has(app, make_user):
     s = scene(app, make_user, mentor_places=1)
     client = signed_in(app, s.world.coordinator)
-    cells = services.share_cells(s.round)
+    cells = mentor_shares.share_cells(s.round)
     assert [cell.mentor.id for cell in cells] == [s.world.mentor.id]
     field = f"share-{cells[0].round_posting.id}-{s.world.mentor.id}"
     response = client.post(f"/matching/{s.round.id}/shares", data={field: "2"})
@@ -470,7 +477,7 @@ def test_publishing_names_no_mentor_beyond_the_mentors_free_places(app, make_use
     mentee = applicant(app, make_user, s.world, "Elsewhere", other)
     with app.test_request_context():
         applications.offer(s.world.owner, application_of(mentee, other), s.world.mentor)
-        report = services.publish(s.world.coordinator, s.round)
+        report = publishing.publish(s.world.coordinator, s.round)
     assert report.offered == 1
     assert application_of(people[1], s.mentoring).status == ApplicationStatus.SHORTLISTED
     assert pair_of(s.round, people[1]).outcome_note == "The mentor has no free place left."
@@ -509,7 +516,7 @@ def test_the_database_refuses_a_publish_that_another_already_made(app, make_user
         sa.text("UPDATE matching_round SET status = 'published', version = version + 1")
     )  # the other coordinator, behind this session's back
     with app.test_request_context(), pytest.raises(WrongStatus):
-        services.publish(s.world.coordinator, round_)
+        publishing.publish(s.world.coordinator, round_)
     db.session.rollback()
     assert application_of(anna, s.job).status == ApplicationStatus.SHORTLISTED
 
@@ -554,7 +561,7 @@ def test_the_draft_page_reads_its_pairs_in_a_fixed_number_of_statements(app, mak
         for number in range(count):
             applicant(app, make_user, s.world, f"Person {number}", s.job)
         with app.test_request_context():
-            services.run(s.world.coordinator, db.session.get(MatchingRound, s.round.id))
+            drafts.run(s.world.coordinator, db.session.get(MatchingRound, s.round.id))
         client.get(path)  # warm any copy
         with counted_statements() as statements:
             response = client.get(path)

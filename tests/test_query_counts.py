@@ -26,7 +26,7 @@ from marketplace.events.models import EventKind
 from marketplace.extensions import db
 from marketplace.languages import CefrLevel
 from marketplace.mail.services import queue_email
-from marketplace.matching import services as matching
+from marketplace.matching import drafts, rounds
 from marketplace.mentors import services as mentors
 from marketplace.mentors.models import Expertise
 from marketplace.notifications.services import notify
@@ -609,7 +609,7 @@ def matching_rounds(app, make_user):
         with app.test_request_context():
             for _ in range(count):
                 name = f"Round {next(_numbers)}"
-                matching.create(world.coordinator, world.coordinator.site, name)
+                rounds.create(world.coordinator, world.coordinator.site, name)
 
     return ListPage(signed_in(app, world.coordinator), "/matching/", add)
 
@@ -618,8 +618,8 @@ def round_over(app, world, seats: int):
     """A round over a new job of the world's hotel with ``seats`` places."""
     posting = posting_for(app, world, kind="job", seats=seats)
     with app.test_request_context():
-        round_ = matching.create(world.coordinator, world.coordinator.site, "Spring")
-        matching.choose_postings(world.coordinator, round_, {posting.id}, {posting.id})
+        round_ = rounds.create(world.coordinator, world.coordinator.site, "Spring")
+        rounds.choose_postings(world.coordinator, round_, {posting.id}, {posting.id})
     return round_, posting
 
 
@@ -641,7 +641,7 @@ def matching_draft(app, make_user):
     def add(count):
         shortlisted_applicants(app, make_user, world, posting, count)
         with app.test_request_context():
-            matching.run(world.coordinator, round_)
+            drafts.run(world.coordinator, round_)
 
     return ListPage(signed_in(app, world.coordinator), f"/matching/{round_.id}", add)
 

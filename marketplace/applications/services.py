@@ -306,34 +306,45 @@ def decline(actor: User, application: Application, reason: DeclineReason, note: 
     db.session.commit()
 
 
+def may_mentor_at(
+    posting: Posting | type[Posting], *, any_organisation: bool = False
+) -> sa.ColumnElement[bool]:
+    """The condition on ``MentorProfile`` for the mentors who may be named for the posting:
+    approved, not paused, with a weekly time during the posting's dates, and confirmed at the
+    posting's organisation (unless ``any_organisation``). ``posting`` is one posting, or the
+    ``Posting`` entity itself, to judge each posting of the query the condition joins."""
+    conditions = [
+        MentorProfile.status == MentorStatus.APPROVED,
+        MentorProfile.paused.is_(False),
+        sa.select(AvailabilityWindow.id)
+        .where(
+            AvailabilityWindow.profile_id == MentorProfile.id,
+            AvailabilityWindow.valid_from <= sa.func.coalesce(posting.end_date, posting.start_date),
+            AvailabilityWindow.valid_until >= posting.start_date,
+        )
+        .exists(),
+    ]
+    if not any_organisation:
+        conditions += [
+            MentorProfile.organisation_id == posting.organisation_id,
+            MentorProfile.organisation_confirmed.is_(True),
+        ]
+    return sa.and_(*conditions)
+
+
 def mentor_choices(actor: User, application: Application) -> list[MentorProfile]:
-    """Mentors who may be named in the offer: approved, not paused, with a free place and a
-    weekly time during the posting's dates; the employer's own (confirmed) mentors, or any of
-    the site's when a coordinator proposes."""
+    """Mentors who may be named in the offer (``may_mentor_at``) with a free place: the
+    employer's own (confirmed) mentors, or any of the site's when a coordinator proposes."""
     posting = application.posting
-    end = posting.end_date or posting.start_date
     query = (
         sa.select(MentorProfile)
         .where(
             MentorProfile.site_id == posting.site_id,
-            MentorProfile.status == MentorStatus.APPROVED,
-            MentorProfile.paused.is_(False),
             MentorProfile.active_mentees < MentorProfile.max_mentees,
-            sa.select(AvailabilityWindow.id)
-            .where(
-                AvailabilityWindow.profile_id == MentorProfile.id,
-                AvailabilityWindow.valid_from <= end,
-                AvailabilityWindow.valid_until >= posting.start_date,
-            )
-            .exists(),
+            may_mentor_at(posting, any_organisation=is_coordinator_for(actor, application)),
         )
         .order_by(MentorProfile.id)
     )
-    if not is_coordinator_for(actor, application):
-        query = query.where(
-            MentorProfile.organisation_id == posting.organisation_id,
-            MentorProfile.organisation_confirmed.is_(True),
-        )
     return list(db.session.scalars(query))
 
 

@@ -24,7 +24,8 @@ from marketplace.events.models import Event, Rsvp
 from marketplace.extensions import db
 from marketplace.i18n import format_date, translated
 from marketplace.links import path_for
-from marketplace.matching import services as matching
+from marketplace.matching.ranking import applicants_to_rank, choices_to_rank
+from marketplace.matching.rounds import drafts_waiting
 from marketplace.mentors.models import MentorProfile, Unavailability
 from marketplace.mentors.models import ProfileStatus as MentorStatus
 from marketplace.organisations.models import OrganisationMember
@@ -161,7 +162,7 @@ def participant_items(user: User) -> list[TodoItem]:
             path_for("matching.my_choices", round_id=round_id),
             urgency=THIS_WEEK,
         )
-        for round_id, name in matching.choices_to_rank(profile)
+        for round_id, name in choices_to_rank(profile)
     ]
     plan_item = plan_step(user, profile)
     if plan_item is not None:
@@ -466,7 +467,7 @@ def staff_items(user: User) -> list[TodoItem]:
                     overdue=first_answer_by is not None and first_answer_by < _today(site),
                 )
             )
-    for round_posting_id, title, unranked in matching.applicants_to_rank(organisations, SHOWN):
+    for round_posting_id, title, unranked in applicants_to_rank(organisations, SHOWN):
         items.append(
             TodoItem(
                 ngettext(
@@ -627,7 +628,7 @@ def coordinator_items(user: User) -> list[TodoItem]:
             )
         )
     items += plan_proposals(sites)
-    drafts, first_draft = matching.drafts_waiting(sites)
+    drafts, first_draft = drafts_waiting(sites)
     if drafts:
         items.append(
             TodoItem(

@@ -6,7 +6,7 @@ import click
 import sqlalchemy as sa
 
 from marketplace.extensions import db
-from marketplace.matching import services
+from marketplace.matching import drafts
 from marketplace.matching.models import MatchingRound, RoundStatus
 from marketplace.problems import Refused
 from marketplace.sites.models import Site
@@ -53,7 +53,7 @@ def run(slug: str, round_id: int | None, dry_run: bool):
         raise click.ClickException(f"No site {slug}.")
     round_ = _round_of(site, round_id)
     try:
-        draft = services.compute(round_) if dry_run else services.run(None, round_)
+        draft = drafts.compute(round_) if dry_run else drafts.run(None, round_)
     except Refused as refused:
         db.session.rollback()
         raise click.ClickException(refused.message) from refused

@@ -11,7 +11,7 @@ from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from marketplace.forms import ChoiceField, WholeNumberField, no_nul_bytes
-from marketplace.matching.services import LARGEST_RANK
+from marketplace.matching.ranking import LARGEST_RANK
 from marketplace.mentors.models import MAX_MENTEES_LIMIT
 
 

@@ -8,7 +8,16 @@ from marketplace.applications.services import language_fit_of
 from marketplace.authz import coordinated_sites, get_or_404, roles_required
 from marketplace.extensions import db
 from marketplace.forms import LARGEST_ID, options
-from marketplace.matching import bp, services
+from marketplace.matching import (
+    bp,
+    draft_review,
+    drafts,
+    mentor_shares,
+    places,
+    publishing,
+    ranking,
+    rounds,
+)
 from marketplace.matching.forms import (
     NewRoundForm,
     PostingsForm,
@@ -30,7 +39,7 @@ COORDINATION = (Role.COORDINATOR, Role.SUPER_ADMIN)
 def _round_or_404(round_id: int) -> MatchingRound:
     """A round of a site the person coordinates; other sites' rounds do not exist for them."""
     round_ = get_or_404(MatchingRound, round_id)
-    if not services.can_manage(current_user, round_):
+    if not rounds.can_manage(current_user, round_):
         abort(404)
     return round_
 
@@ -57,7 +66,7 @@ def _posted_ids(name: str) -> set[int]:
 @bp.get("/")
 @roles_required(*COORDINATION)
 def index():
-    page = paginate(services.for_sites(coordinated_sites(current_user)), _page())
+    page = paginate(rounds.for_sites(coordinated_sites(current_user)), _page())
     return render_template("matching/index.html", page=page)
 
 
@@ -83,7 +92,7 @@ def new():
         )
     if form.validate_on_submit():
         site = db.session.get(Site, form.site.data)
-        round_ = services.create(current_user, site, form.name.data)
+        round_ = rounds.create(current_user, site, form.name.data)
         flash(_("The round is created. Now choose its postings."), "success")
         return redirect(url_for("matching.choose_postings", round_id=round_.id))
     return render_template("matching/new.html", form=form), 400 if form.is_submitted() else 200
@@ -96,23 +105,27 @@ def show(round_id: int):
     context = {}
     if round_.runs:
         section = request.args.get("section", "pairs")
-        pairs = paginate(services.pairs_page_query(round_), _page() if section == "pairs" else 1)
+        pairs = paginate(
+            draft_review.pairs_page_query(round_), _page() if section == "pairs" else 1
+        )
         unmatched = paginate(
-            services.unmatched_page_query(round_), _page() if section == "unmatched" else 1
+            draft_review.unmatched_page_query(round_), _page() if section == "unmatched" else 1
         )
         titles = {rp.posting_id: rp.posting.title for rp in round_.postings}
-        removed = services.removed_pairs(round_)
+        removed = draft_review.removed_pairs(round_)
         context = {
             "pairs": pairs,
             "unmatched": unmatched,
-            "reasons": {row.id: services.explain(row, titles, removed) for row in unmatched.items},
-            "summary": services.summary(round_),
+            "reasons": {
+                row.id: draft_review.explain(row, titles, removed) for row in unmatched.items
+            },
+            "summary": draft_review.summary(round_),
         }
     return render_template(
         "matching/show.html",
         round=round_,
-        actions=services.actions(current_user, round_),
-        progress=services.progress(round_),
+        actions=rounds.actions(current_user, round_),
+        progress=ranking.progress(round_),
         **context,
     )
 
@@ -122,7 +135,7 @@ def show(round_id: int):
 def inputs(round_id: int):
     """What the engine was given at the last run: capacities, shares, and every rank."""
     round_ = _round_or_404(round_id)
-    page = paginate(services.entries_query(round_), _page())
+    page = paginate(draft_review.entries_query(round_), _page())
     return render_template("matching/inputs.html", round=round_, page=page)
 
 
@@ -134,7 +147,7 @@ def choose_postings(round_id: int):
     if request.method == "POST" and PostingsForm().validate_on_submit():
         shown, chosen = _posted_ids("shown"), _posted_ids("chosen")
         try:
-            added, dropped = services.choose_postings(current_user, round_, shown, chosen)
+            added, dropped = rounds.choose_postings(current_user, round_, shown, chosen)
         except Problem as problem:
             db.session.rollback()
             flash(problem.message, "warning")
@@ -148,15 +161,15 @@ def choose_postings(round_id: int):
                 "success",
             )
         return redirect(request.full_path.rstrip("?"))
-    page = paginate(services.candidate_postings(round_, words), _page())
+    page = paginate(rounds.candidate_postings(round_, words), _page())
     return render_template(
         "matching/postings.html",
         round=round_,
         page=page,
         words=words,
-        chosen=services.chosen_posting_ids(round_),
-        places=services.open_places(page.items),
-        may_choose="choose_postings" in services.actions(current_user, round_),
+        chosen=rounds.chosen_posting_ids(round_),
+        places=places.open_places(page.items),
+        may_choose="choose_postings" in rounds.actions(current_user, round_),
         form=PostingsForm(),
     )
 
@@ -173,17 +186,17 @@ def _share_label(cell) -> str:
 @roles_required(*COORDINATION)
 def shares(round_id: int):
     round_ = _round_or_404(round_id)
-    cells = services.share_cells(round_)
+    cells = mentor_shares.share_cells(round_)
     form = shares_form(cells, _share_label)
     if form.validate_on_submit():
         given = {cell.key: form[share_field_name(cell.key)].data or 0 for cell in cells}
-        problems = services.share_problems(cells, given)
+        problems = mentor_shares.share_problems(cells, given)
         for cell in cells:
             if cell.mentor.id in problems and given[cell.key]:
                 form[share_field_name(cell.key)].errors.append(problems[cell.mentor.id])
         if not problems:
             return take_step(
-                lambda: services.save_shares(current_user, round_, given),
+                lambda: mentor_shares.save_shares(current_user, round_, given),
                 success=_("The mentors' shares are saved."),
                 back=_back(round_),
             )
@@ -194,9 +207,9 @@ def shares(round_id: int):
         form=form,
         cells=cells,
         field_name=share_field_name,
-        free=services.free_places({cell.mentor.id: cell.mentor for cell in cells}.values()),
-        places=services.open_places(rp.posting for rp in round_.postings),
-        may_share="share_mentors" in services.actions(current_user, round_),
+        free=places.free_places({cell.mentor.id: cell.mentor for cell in cells}.values()),
+        places=places.open_places(rp.posting for rp in round_.postings),
+        may_share="share_mentors" in rounds.actions(current_user, round_),
         mentoring=[rp for rp in round_.postings if rp.posting.kind == PostingKind.MENTORING],
     ), status
 
@@ -207,7 +220,7 @@ def run(round_id: int):
     round_ = _round_or_404(round_id)
 
     def step():
-        draft = services.run(current_user, round_)
+        draft = drafts.run(current_user, round_)
         flash(
             ngettext(
                 "The engine matched %(num)s participant of %(total)s.",
@@ -226,7 +239,7 @@ def run(round_id: int):
 def reopen(round_id: int):
     round_ = _round_or_404(round_id)
     return take_step(
-        lambda: services.reopen(current_user, round_),
+        lambda: rounds.reopen(current_user, round_),
         success=_("The round is open for ranking again. Run it when the ranks are ready."),
         back=_back(round_),
     )
@@ -243,16 +256,16 @@ def publish(round_id: int):
     round_ = _round_or_404(round_id)
     if _confirmed():
         return take_step(lambda: _publish(round_), success=None, back=_back(round_))
-    if "publish" not in services.actions(current_user, round_):
+    if "publish" not in rounds.actions(current_user, round_):
         flash(_("This is not possible in the current status."), "warning")
         return redirect(_back(round_))
     return render_template(
-        "matching/confirm_publish.html", round=round_, summary=services.summary(round_)
+        "matching/confirm_publish.html", round=round_, summary=draft_review.summary(round_)
     )
 
 
 def _publish(round_: MatchingRound) -> None:
-    report = services.publish(current_user, round_)
+    report = publishing.publish(current_user, round_)
     flash(
         ngettext(
             "Published: %(num)s offer is sent.",
@@ -271,11 +284,11 @@ def cancel(round_id: int):
     round_ = _round_or_404(round_id)
     if _confirmed():
         return take_step(
-            lambda: services.cancel(current_user, round_),
+            lambda: rounds.cancel(current_user, round_),
             success=_("The round is cancelled. Nobody gets an offer from it."),
             back=_back(round_),
         )
-    if "cancel" not in services.actions(current_user, round_):
+    if "cancel" not in rounds.actions(current_user, round_):
         flash(_("This is not possible in the current status."), "warning")
         return redirect(_back(round_))
     return render_template("matching/confirm_cancel.html", round=round_)
@@ -288,10 +301,10 @@ def _pair_or_404(pair_id: int) -> RoundPair:
 
 
 PAIR_STEPS = {
-    "lock": (services.lock, _("The pair is locked: it stays at the next run.")),
-    "unlock": (services.unlock, _("The pair is no longer locked.")),
-    "remove": (services.remove, _("The pair is removed: the next run will not propose it.")),
-    "restore": (services.restore, _("The pair may be proposed again at the next run.")),
+    "lock": (draft_review.lock, _("The pair is locked: it stays at the next run.")),
+    "unlock": (draft_review.unlock, _("The pair is no longer locked.")),
+    "remove": (draft_review.remove, _("The pair is removed: the next run will not propose it.")),
+    "restore": (draft_review.restore, _("The pair may be proposed again at the next run.")),
 }
 
 
@@ -333,10 +346,10 @@ def restore(pair_id: int):
 def my_choices(round_id: int):
     round_ = get_or_404(MatchingRound, round_id)
     profile = participants.profile_of(current_user)
-    choices = services.choices_of(round_, profile) if profile is not None else []
+    choices = ranking.choices_of(round_, profile) if profile is not None else []
     if not choices:
         abort(404)  # not a round they take part in
-    may_rank = services.CHOICES.may(current_user, services.Choices(round_, profile), "rank_choices")
+    may_rank = ranking.CHOICES.may(current_user, ranking.Choices(round_, profile), "rank_choices")
     rows = [
         (a.id, _("Your number for %(title)s", title=a.posting.title), rank) for a, rank in choices
     ]
@@ -344,7 +357,7 @@ def my_choices(round_id: int):
     if form.validate_on_submit():
         ranks = ranks_of(form, [a.id for a, _rank in choices])
         return take_step(
-            lambda: services.save_choices(current_user, round_, profile, ranks),
+            lambda: ranking.save_choices(current_user, round_, profile, ranks),
             success=_("Your order is saved. You can change it while the round is open."),
             back=url_for("matching.my_choices", round_id=round_.id),
         )
@@ -360,20 +373,20 @@ def my_choices(round_id: int):
 @roles_required(Role.EMPLOYER_STAFF, *COORDINATION)
 def rank_applicants(round_posting_id: int):
     round_posting = get_or_404(RoundPosting, round_posting_id)
-    ranking = services.Ranking(round_posting)
-    if not services.RANKING.is_theirs(current_user, ranking, "rank_applicants"):
+    posting_ranking = ranking.Ranking(round_posting)
+    if not ranking.RANKING.is_theirs(current_user, posting_ranking, "rank_applicants"):
         abort(404)
-    page = paginate(services.shortlisted_for(round_posting), _page())
-    numbers = services.posting_ranks(round_posting.round, page.items)
+    page = paginate(ranking.shortlisted_for(round_posting), _page())
+    numbers = ranking.posting_ranks(round_posting.round, page.items)
     rows = [
-        (application.id, services.applicant_label(application), numbers.get(application.id))
+        (application.id, ranking.applicant_label(application), numbers.get(application.id))
         for application in page.items
     ]
     form = ranks_form(rows, _("Save the order"))
     if form.validate_on_submit():
         ranks = ranks_of(form, [application.id for application in page.items])
         return take_step(
-            lambda: services.save_ranking(current_user, round_posting, ranks),
+            lambda: ranking.save_ranking(current_user, round_posting, ranks),
             success=_("The order is saved. You can change it while the round is open."),
             back=request.full_path.rstrip("?"),
         )
@@ -385,6 +398,6 @@ def rank_applicants(round_posting_id: int):
         posting=posting,
         page=page,
         form=form,
-        may_rank=services.RANKING.may(current_user, ranking, "rank_applicants"),
+        may_rank=ranking.RANKING.may(current_user, posting_ranking, "rank_applicants"),
         language_fit=language_fit_of(posting, page.items),
     ), 400 if form.is_submitted() else 200

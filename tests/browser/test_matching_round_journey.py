@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from marketplace.applications import services as applications
-from marketplace.matching import services as matching
+from marketplace.matching import rounds
 from tests.application_helpers import approved_participant, make_world, posting_for
 from tests.browser.conftest import PHONE, click_form, settle, sweep
 from tests.conftest import TEST_PASSWORD
@@ -30,9 +30,9 @@ def test_a_coordinator_runs_and_publishes_a_round_and_the_participant_gets_the_o
             for posting in (cook, porter):
                 application = applications.apply(profile.user, profile, posting, "Motivated.")
                 applications.shortlist(world.owner, application)
-        round_ = matching.create(world.coordinator, world.coordinator.site, "Spring")
+        round_ = rounds.create(world.coordinator, world.coordinator.site, "Spring")
         both = {cook.id, porter.id}
-        matching.choose_postings(world.coordinator, round_, both, both)
+        rounds.choose_postings(world.coordinator, round_, both, both)
         porter_ranking = next(rp for rp in round_.postings if rp.posting_id == porter.id)
     round_path = f"/matching/{round_.id}"
     porter_rank_path = f"/matching/postings/{porter_ranking.id}/rank"
