@@ -37,7 +37,7 @@ from marketplace.notifications.services import notify
 from marketplace.organisations.services import coordinators_of, is_site_coordinator, staff_of
 from marketplace.participants.models import ParticipantProfile, WorkPermit
 from marketplace.participants.models import ProfileStatus as ParticipantStatus
-from marketplace.participants.services import eligibility_problem
+from marketplace.participants.services import eligibility_problem, spoken_levels
 from marketplace.placements.models import Placement
 from marketplace.postings.models import Posting, PostingKind, PostingStatus
 from marketplace.postings.services import is_open as posting_is_open
@@ -776,12 +776,7 @@ class LanguageShortfall:
 def language_shortfalls(posting: Posting, profile: ParticipantProfile) -> list[LanguageShortfall]:
     """The posting's required languages the participant does not reach, from the languages
     already loaded with the profile (the site's local language also counts at its own level)."""
-    spoken = {item.language: item.level for item in profile.languages}
-    local = posting.site.local_locale
-    if profile.local_language_level and (
-        local not in spoken or profile.local_language_level.rank > spoken[local].rank
-    ):
-        spoken[local] = profile.local_language_level
+    spoken = spoken_levels(profile, posting.site.local_locale)
     return [
         LanguageShortfall(required.language, required.min_level, spoken.get(required.language))
         for required in posting.languages

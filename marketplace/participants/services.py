@@ -111,6 +111,16 @@ def eligibility_problem(birth: date, site: Site, on: date | None = None) -> str 
     return None
 
 
+def spoken_levels(profile: ParticipantProfile, local: str) -> dict[str, CefrLevel]:
+    """The languages the participant speaks, with their level in the local language ``local``
+    (the profile asks for it apart from the others)."""
+    spoken = {item.language: item.level for item in profile.languages}
+    level = profile.local_language_level
+    if level and (local not in spoken or level.rank > spoken[local].rank):
+        spoken[local] = level
+    return spoken
+
+
 def participant_age(profile: ParticipantProfile) -> int:
     return age_on(profile.date_of_birth, today_at(profile.site))
 

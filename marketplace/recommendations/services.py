@@ -107,20 +107,10 @@ class Facts:
     wants_mentoring: bool
 
 
-def spoken_levels(profile: ParticipantProfile, local: str) -> dict[str, CefrLevel]:
-    """The languages the participant speaks, with their level in the local language ``local``
-    (the profile asks for it apart from the others)."""
-    spoken = {item.language: item.level for item in profile.languages}
-    level = profile.local_language_level
-    if level and (local not in spoken or level.rank > spoken[local].rank):
-        spoken[local] = level
-    return spoken
-
-
 def facts_of(profile: ParticipantProfile) -> Facts:
     return Facts(
         profile=profile,
-        spoken=spoken_levels(profile, profile.site.local_locale),
+        spoken=participants.spoken_levels(profile, profile.site.local_locale),
         interests=frozenset(item.area for item in profile.interests),
         wants_mentoring=bool(_wanting_mentoring([profile])),
     )
@@ -714,7 +704,7 @@ def suggested_participants(posting: Posting) -> list[Recommendation]:
     )
     suggestions = []
     for profile in profiles:
-        spoken = spoken_levels(profile, posting.site.local_locale)
+        spoken = participants.spoken_levels(profile, posting.site.local_locale)
         reasons = [
             Reason(_("Interested in %(area)s", area=item.area.label))
             for item in profile.interests
@@ -799,7 +789,7 @@ def mentors_by_fit(
             sa.orm.selectinload(MentorProfile.windows),
         )
     ).all()
-    spoken = spoken_levels(profile, posting.site.local_locale)
+    spoken = participants.spoken_levels(profile, posting.site.local_locale)
     areas = {item.area for item in posting.areas}
     end = posting.end_date or posting.start_date
     ranked = []
