@@ -44,6 +44,8 @@ PEOPLE = [
     ("coordinator.riga@example.org", "Ilze Kalniņa", "riga", "lv", [Role.COORDINATOR]),
     ("coordinator.linkoping@example.org", "Karin Lindqvist", "linkoping", "sv",
      [Role.COORDINATOR]),
+    # A monitoring partner: the city council's integration office reads Riga's indicators.
+    ("partner.riga@example.org", "Dace Bērziņa", "riga", "lv", [Role.PARTNER]),
     ("hotel.riga@example.org", "Laura Vītola", "riga", "lv", [Role.EMPLOYER_STAFF]),
     ("mentor.riga@example.org", "Jānis Liepiņš", "riga", "lv",
      [Role.EMPLOYER_STAFF, Role.MENTOR]),

@@ -34,7 +34,12 @@ from marketplace.participants.models import (
     Support,
     WorkPermit,
 )
-from marketplace.participants.services import PROCESSING_CONSENT, WORKFLOW, give_consent
+from marketplace.participants.services import (
+    FUNDER_CONSENT,
+    PROCESSING_CONSENT,
+    WORKFLOW,
+    give_consent,
+)
 from marketplace.postings.models import Posting
 from marketplace.workflow.services import transition
 
@@ -111,6 +116,7 @@ def _newcomer(email, name, locale, birth, gender, country, languages, local, int
     for status in ("draft", "submitted", "approved"):
         transition(profile, status, allowed=WORKFLOW.edges, actor=user, site_id=site.id)
     give_consent(user, PROCESSING_CONSENT)
+    give_consent(user, FUNDER_CONSENT)
     return profile
 
 

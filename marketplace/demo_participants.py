@@ -20,6 +20,7 @@ from marketplace.participants.models import (
     WorkPermit,
 )
 from marketplace.participants.services import (
+    FUNDER_CONSENT,
     PROCESSING_CONSENT,
     SUGGESTION_CONSENT,
     WORKFLOW,
@@ -111,6 +112,10 @@ PARTICIPANTS = [
 ]  # fmt: skip
 
 
+# Everyone else agreed to share anonymised data with funders: the funder export leaves these out.
+WITHOUT_FUNDER_CONSENT = {"dilshod@example.org", "aliaksandra@example.org"}
+
+
 def load_participants() -> None:
     if db.session.scalar(sa.select(sa.func.count()).select_from(ParticipantProfile)):
         return
@@ -130,6 +135,8 @@ def load_participants() -> None:
         db.session.add(profile)
         transition(profile, "draft", allowed=WORKFLOW.edges, actor=user, site_id=user.site_id)
         give_consent(user, PROCESSING_CONSENT)
+        if email not in WITHOUT_FUNDER_CONSENT:
+            give_consent(user, FUNDER_CONSENT)
         if "submitted" in path:
             questionnaire = questionnaires.current(user.site_id)
             first, second, scale, free = questionnaire.questions

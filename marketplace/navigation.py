@@ -55,6 +55,7 @@ MENU = [
     NavGroup(
         _l("Programme"),
         (
+            NavItem("indicators.dashboard", _l("Indicators")),
             NavItem("placements.index", _l("Placements")),
             NavItem("events.index", _l("Events")),
             NavItem("training.index", _l("Training")),

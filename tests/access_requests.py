@@ -27,7 +27,7 @@ ARGUMENTS_BY_BLUEPRINT = {
     ("number", "plans"): "plan_version_number",
 }
 FIXED_ARGUMENTS = {"kind": "application", "action": "approve", "how": "completed"}
-FIXED_BY_BLUEPRINT = {("action", "postings"): "publish"}
+FIXED_BY_BLUEPRINT = {("action", "postings"): "publish", ("kind", "indicators"): "csv"}
 
 
 def path_for(app, rule, world: AccessWorld) -> str:

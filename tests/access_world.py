@@ -51,6 +51,7 @@ VISITORS = (
     "coordinator",
     "other_coordinator",  # coordinator of the other site
     "super_admin",
+    "partner",  # monitoring partner of the object's site: anonymous indicators only
     "deactivated",  # was signed in, then deactivated
 )
 
@@ -140,6 +141,7 @@ def build(app, make_user) -> AccessWorld:
         "coordinator": world.coordinator,
         "other_coordinator": other_coordinator,
         "super_admin": make_user(Role.SUPER_ADMIN),
+        "partner": make_user(Role.PARTNER),
         "deactivated": deactivated,
     }
     # A second signed-in device of the participant's: what "end this device" aims at.

@@ -190,16 +190,23 @@ ACCESS: dict[str, dict[str, frozenset[str]]] = {
     "placements.end": {"GET": HOTEL | SITE_COORDINATION, "POST": HOTEL | SITE_COORDINATION},
     "placements.outcome": {"POST": HOTEL | SITE_COORDINATION},
     # Training (coordinators) and events (everyone at the site; RSVP for those who attend).
+    # Indicators: each coordinator and monitoring partner for their own site (partners see
+    # them anonymous); comparing sites is the super-admin's.
+    "indicators.dashboard": {"GET": COORDINATORS | {"partner"}},
+    "indicators.export": {"GET": COORDINATORS | {"partner"}},
+    "indicators.compare": {"GET": only("super_admin")},
     "training.index": {"GET": COORDINATORS, "POST": COORDINATORS},
     "training.show": {"GET": SITE_COORDINATION},
     "training.enrol": {"POST": SITE_COORDINATION},
     "training.attendance": {"POST": SITE_COORDINATION},
     "events.index": {"GET": SIGNED_IN},
     "events.new": {"GET": COORDINATORS, "POST": COORDINATORS},
-    "events.show": {"GET": SIGNED_IN - {"other_coordinator"}},
-    "events.ics": {"GET": SIGNED_IN - {"other_coordinator"}},
+    # Events are for the site's guests and coordination; a monitoring partner reads only figures.
+    "events.show": {"GET": SIGNED_IN - {"other_coordinator", "partner"}},
+    "events.ics": {"GET": SIGNED_IN - {"other_coordinator", "partner"}},
     "events.sign_up": {"POST": PARTICIPANTS | EMPLOYERS},
-    "events.cancel": {"POST": SIGNED_IN - {"other_coordinator"}},  # a no-op without a sign-up
+    # Cancelling is a no-op without a sign-up.
+    "events.cancel": {"POST": SIGNED_IN - {"other_coordinator", "partner"}},
     "events.attendance": {"POST": SITE_COORDINATION},
     # Matching rounds: the site's coordination runs them; the participant ranks the postings
     # they applied to, the posting's staff rank its shortlisted applicants (the world's round

@@ -12,6 +12,9 @@ class Role(enum.StrEnum):
     MENTOR = "mentor"
     EMPLOYER_STAFF = "employer_staff"
     COORDINATOR = "coordinator"
+    # A monitoring partner (a ministry, a city council, an NGO): reads the site's anonymous
+    # indicators and nothing personal.
+    PARTNER = "partner"
     SUPER_ADMIN = "super_admin"
 
     @property
@@ -28,6 +31,7 @@ ROLE_LABELS = {
     Role.MENTOR: _l("Mentor"),
     Role.EMPLOYER_STAFF: _l("Employer staff"),
     Role.COORDINATOR: _l("Coordinator"),
+    Role.PARTNER: _l("Monitoring partner"),
     Role.SUPER_ADMIN: _l("Super-admin"),
 }
 
@@ -41,6 +45,9 @@ ROLE_DESCRIPTIONS = {
     ),
     Role.COORDINATOR: _l(
         "Approve organisations, postings and profiles at your site, and follow every placement."
+    ),
+    Role.PARTNER: _l(
+        "Follow your site's programme indicators: anonymous figures, never personal data."
     ),
     Role.SUPER_ADMIN: _l("Manage every site, its coordinators and the audit log."),
 }

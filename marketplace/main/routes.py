@@ -53,6 +53,8 @@ def _suggestion() -> tuple[str, str] | None:
         return _("Your organisations"), url_for("organisations.mine")
     if current_user.has_role(Role.MENTOR):
         return _("Your mentoring"), url_for("mentors.mine")
+    if current_user.has_role(Role.PARTNER):
+        return _("Read the programme's indicators"), url_for("indicators.dashboard")
     return None
 
 
