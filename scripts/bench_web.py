@@ -82,9 +82,6 @@ class Page:
     about: str
     postings: bool = False  # held to the postings pages' targets
     default: bool = True  # loaded when --pages does not name pages
-    # A page the site may not have yet: the first GET route without arguments whose endpoint
-    # contains one of these words; skipped with a note when there is none.
-    endpoint_words: tuple[str, ...] = ()
 
 
 PAGES = [
@@ -137,13 +134,7 @@ PAGES = [
         "/postings/{posting_id}/suggestions",
         "participants suggested for an open posting, with reasons",
     ),
-    Page(
-        "indicators",
-        "coordinator",
-        "",
-        "the indicators dashboard",
-        endpoint_words=("indicator", "reports."),
-    ),
+    Page("indicators", "coordinator", "/indicators/", "the indicators dashboard of the site"),
     # Not in the issue's list; loaded when named in --pages (or with --pages all).
     Page("event", "participant", "/events/{event_id}", "one event's page", default=False),
     Page("placement", "mentor", "/placements/{placement_id}", "a placement", default=False),
@@ -191,16 +182,6 @@ def choose_pages(names: str | None) -> list[Page]:
     return [page for page in PAGES if page.name in wanted]
 
 
-def find_route(url_map, words: tuple[str, ...]) -> str | None:
-    """The path of the first GET route without arguments whose endpoint contains one of
-    ``words``, or None."""
-    for rule in sorted(url_map.iter_rules(), key=lambda rule: rule.rule):
-        is_page = "GET" in (rule.methods or ()) and not rule.arguments
-        if is_page and any(word in rule.endpoint for word in words):
-            return rule.rule
-    return None
-
-
 # ---------------------------------------------------------------------------------------------
 # The description of the benchmark database
 
@@ -213,16 +194,8 @@ class BenchData:
     accounts: dict[str, dict]
     values: dict[str, str]  # objects and search terms, ready to put into a URL
 
-    def path_of(self, page: Page, url_map) -> str:
+    def path_of(self, page: Page) -> str:
         """The page's path on this database; PageSkipped when it has none."""
-        if page.endpoint_words:
-            path = find_route(url_map, page.endpoint_words)
-            if path is None:
-                raise PageSkipped(
-                    "the site has no such page yet (no GET route whose endpoint names "
-                    f"{' or '.join(page.endpoint_words)})"
-                )
-            return path
         try:
             return page.path.format_map(self.values)
         except KeyError as missing:
@@ -926,7 +899,7 @@ def bench_database(data: BenchData, options: Options) -> Report:
         runs: list[PageRun] = []
         for page in options.pages:
             try:
-                runs.append(PageRun(page, data.path_of(page, in_process.app.url_map)))
+                runs.append(PageRun(page, data.path_of(page)))
             except PageSkipped as reason:
                 notes.append(f"{page.name} ({page.about}): skipped — {reason}.")
 
@@ -1062,7 +1035,7 @@ def page_list() -> str:
     lines = []
     for page in PAGES:
         role = page.role or "visitor"
-        where = page.path or "found by name: " + "/".join(page.endpoint_words)
+        where = page.path
         extra = "" if page.default else "  [only when named]"
         lines.append(f"  {page.name:<22} {role:<12} {where}{extra}\n      {page.about}")
     return "\n".join(lines)

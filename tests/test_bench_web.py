@@ -132,29 +132,19 @@ def test_the_description_gives_each_page_its_path(tmp_path, app):
     )
     data = bench_web.read_data(description)
     page = bench_web.PAGES_BY_NAME
-    assert data.path_of(page["applicants"], app.url_map) == "/applications/posting/7"
-    assert data.path_of(page["postings-search"], app.url_map) == (
+    assert data.path_of(page["applicants"]) == "/applications/posting/7"
+    assert data.path_of(page["postings-search"]) == (
         "/postings/?q=viesn%C4%ABca%20%26%20co"
     )
     assert data.account("employer") == ("e@example.org", "p")
     with pytest.raises(PageSkipped, match="names no placement_id"):
-        data.path_of(page["placement"], app.url_map)
+        data.path_of(page["placement"])
     with pytest.raises(PageSkipped, match="names no mentor_week"):
-        data.path_of(page["mentor-search"], app.url_map)
+        data.path_of(page["mentor-search"])
     with pytest.raises(BenchError, match=r"no accounts\.coordinator"):
         data.account("coordinator")
     with pytest.raises(BenchError, match="make bench-data"):
         bench_web.read_data(tmp_path / "missing.json")
-
-
-def test_a_page_the_site_does_not_have_yet_is_found_by_name_or_skipped(app):
-    assert bench_web.find_route(app.url_map, ("indicator", "reports.")) is None
-    data = bench_web.BenchData(bench_web.DEFAULT_DATA, "sqlite://", 1.0, {}, {})
-    with pytest.raises(PageSkipped, match="no GET route whose endpoint names indicator"):
-        data.path_of(bench_web.PAGES_BY_NAME["indicators"], app.url_map)
-    assert bench_web.find_route(app.url_map, ("healthz",)) == "/healthz"
-    # A route that needs an argument is no page to load by name.
-    assert bench_web.find_route(app.url_map, ("postings.show",)) is None
 
 
 def test_cookies_follow_set_cookie_headers_secure_or_not():

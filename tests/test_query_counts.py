@@ -727,6 +727,20 @@ def suggested(app, make_user):
     return ListPage(signed_in(app, world.owner), f"/postings/{posting.id}/suggestions", add)
 
 
+@list_page("indicators of a site")
+def indicators(app, make_user):
+    coordinator = make_user(Role.COORDINATOR)
+    countries = iter(["UA", "IN", "SY", "LK", "UZ", "BY", "RU", "AF", "NG", "VN", "PH", "ER"])
+
+    def add(count):
+        for _ in range(count):  # each from another country: one more row per participant
+            profile = approved_participant(app, make_user, coordinator)
+            profile.country_of_origin = next(countries)
+            db.session.commit()
+
+    return ListPage(signed_in(app, coordinator), "/indicators/", add)
+
+
 @pytest.mark.parametrize("name", sorted(LIST_PAGES))
 def test_list_page_loads_its_rows_in_a_fixed_number_of_statements(app, make_user, name):
     page = LIST_PAGES[name](app, make_user)

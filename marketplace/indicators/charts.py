@@ -3,6 +3,7 @@ bars and an SVG line, so charts need no script, no CDN, and print as they show."
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 
@@ -56,13 +57,14 @@ class LineChart:
     width: int
     height: int
     left: int
+    right: int
     bottom: int
     lines: list[Line]
     x_ticks: list[Tick]
     y_ticks: list[tuple[float, int]]
 
 
-WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 640, 260, 44, 16, 12, 36
+WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 640, 260, 44, 30, 12, 36
 
 
 def _nice_top(largest: int) -> int:
@@ -100,14 +102,14 @@ def line_chart(months: list[MonthPoint], names: dict[str, str]) -> LineChart | N
         if current:
             segments.append(" ".join(current))
         lines.append(Line(names[attribute], css_class, segments))
-    every = max(1, round(len(months) / 8))
+    every = max(1, math.ceil(len(months) / 6))  # six labels fit on a phone
     ticks = [
         Tick(x(i), format_date(_first_day(m.month), "MMM yy"))
         for i, m in enumerate(months)
         if i % every == 0
     ]
     y_ticks = [(y(value), value) for value in (0, top // 4, top // 2, 3 * top // 4, top)]
-    return LineChart(WIDTH, HEIGHT, LEFT, HEIGHT - BOTTOM, lines, ticks, y_ticks)
+    return LineChart(WIDTH, HEIGHT, LEFT, WIDTH - RIGHT, HEIGHT - BOTTOM, lines, ticks, y_ticks)
 
 
 def _first_day(month: str) -> date:

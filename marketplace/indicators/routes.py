@@ -35,9 +35,13 @@ def _chosen(form: DashboardForm) -> tuple[list[Site], bool]:
 
 def _period(form, sites: list[Site], valid: bool):
     start, end = services.default_period(sites, datetime.now(UTC))
-    if valid:
-        start, end = form.date_from.data or start, form.date_to.data or end
-    return min(start, end), end
+    if not valid:
+        return start, end
+    start, end = form.date_from.data or start, form.date_to.data or end
+    start = min(start, end)
+    # The form shows the period the figures are for, also when it was left blank.
+    form.date_from.data, form.date_to.data = start, end
+    return start, end
 
 
 def _link(figure: Figure) -> str | None:
@@ -114,6 +118,7 @@ def compare():
     valid = form.validate()
     if valid and form.sites.data:
         sites = [s for s in sites if str(s.id) in form.sites.data]
+    form.sites.data = [str(s.id) for s in sites]
     start, end = _period(form, sites, valid)
     anonymous = bool(valid and form.anonymous.data)
     reports = [services.report([s], start, end, anonymous=anonymous) for s in sites]

@@ -2,9 +2,10 @@
 something in every state: each role's dashboard with its to-do list, a participant's journey
 with the individual plan, the plan form, the confirmation pages of the irreversible steps
 (completing or ending a placement early, recording an outcome, closing a posting, deactivating
-an account), and the event form with its titles in other languages. Each page is checked in
-English, Latvian and Russian as in the journeys: nothing overflows sideways at phone width, axe
-finds no serious or critical problem, no console error, and screenshots are kept. Four people
+an account), the event form with its titles in other languages, and the indicators dashboard
+with its charts. Each page is checked in English, Latvian and Russian as in the journeys:
+nothing overflows sideways at phone width, axe finds no serious or critical problem, no console
+error, and screenshots are kept. Four people
 sign in once; only their language changes between rounds."""
 
 from __future__ import annotations
@@ -73,6 +74,7 @@ def _pages() -> tuple[dict[str, list[str]], int]:
             "/dashboard",
             f"/admin/users/{oleksandr}/deactivate",
             "/events/new",
+            "/indicators/",
         ],
     }
     return pages, running
