@@ -133,9 +133,7 @@ def test_the_description_gives_each_page_its_path(tmp_path, app):
     data = bench_web.read_data(description)
     page = bench_web.PAGES_BY_NAME
     assert data.path_of(page["applicants"]) == "/applications/posting/7"
-    assert data.path_of(page["postings-search"]) == (
-        "/postings/?q=viesn%C4%ABca%20%26%20co"
-    )
+    assert data.path_of(page["postings-search"]) == ("/postings/?q=viesn%C4%ABca%20%26%20co")
     assert data.account("employer") == ("e@example.org", "p")
     with pytest.raises(PageSkipped, match="names no placement_id"):
         data.path_of(page["placement"])
