@@ -23,7 +23,8 @@ class Figure:
     # The number of people a non-count figure (a median) was computed from.
     basis: int | None = None
     suppressed: bool = False
-    link: str | None = None
+    # The list behind the figure: an endpoint and its arguments, shown to readers allowed there.
+    link: tuple[str, dict] | None = None
 
     def hidden(self) -> Figure:
         return replace(self, value=None, suppressed=True)
@@ -34,8 +35,6 @@ class Section:
     key: str
     title: str
     figures: list[Figure]
-    # Axis unit of the section's numbers, for exports and charts ("people", "hours", "days").
-    note: str = ""
 
 
 @dataclass(frozen=True)

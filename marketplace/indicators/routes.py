@@ -33,15 +33,15 @@ def _chosen(form: DashboardForm) -> tuple[list[Site], bool]:
     return sites, valid
 
 
-def _period(form, sites: list[Site], valid: bool):
-    start, end = services.default_period(sites, datetime.now(UTC))
-    if not valid:
-        return start, end
-    start, end = form.date_from.data or start, form.date_to.data or end
-    start = min(start, end)
-    # The form shows the period the figures are for, also when it was left blank.
-    form.date_from.data, form.date_to.data = start, end
-    return start, end
+def _asked_period(form, valid: bool):
+    """The days the reader typed; None for a day left blank (the default period's)."""
+    return (form.date_from.data, form.date_to.data) if valid else (None, None)
+
+
+def _show_period(form, report) -> None:
+    """The form shows the period the figures are for, also when it was left blank."""
+    if not form.errors:
+        form.date_from.data, form.date_to.data = report.start, report.end
 
 
 def _link(figure: Figure) -> str | None:
@@ -60,15 +60,16 @@ def dashboard():
     sites, valid = _chosen(form)
     exact = services.sees_exact_figures(current_user, sites)
     anonymous = not exact or bool(valid and form.anonymous.data)
-    start, end = _period(form, sites, valid)
-    report = services.report(sites, start, end, anonymous=anonymous)
+    report = services.report(sites, *_asked_period(form, valid), anonymous=anonymous)
+    _show_period(form, report)
     link_args = {k: v for k, v in request.args.items() if k in FILTER_NAMES and v}
+    period = {"date_from": report.start.isoformat(), "date_to": report.end.isoformat()}
     return render_template(
         "indicators/dashboard.html",
         form=form,
         report=report,
         may_see_exact=exact,
-        link_args={**link_args, "date_from": start.isoformat(), "date_to": end.isoformat()},
+        link_args={**link_args, **period},
         link=_link,
         training_bars=charts.bars(
             [f for f in report.section("training").figures if f.planned is not None][1:]
@@ -93,8 +94,7 @@ def export(kind: str):
     """The funder export: always anonymous, whoever asks."""
     form = DashboardForm(request.args)
     sites, valid = _chosen(form)
-    start, end = _period(form, sites, valid)
-    report = services.report(sites, start, end, anonymous=True)
+    report = services.report(sites, *_asked_period(form, valid), anonymous=True)
     if kind == "csv":
         body, mimetype = exports.to_csv(report), "text/csv"
     else:
@@ -119,7 +119,13 @@ def compare():
     if valid and form.sites.data:
         sites = [s for s in sites if str(s.id) in form.sites.data]
     form.sites.data = [str(s.id) for s in sites]
-    start, end = _period(form, sites, valid)
+    # One period for every column: the default is the programme so far at any of the sites.
+    start, end = services.default_period(sites, datetime.now(UTC))
+    asked_start, asked_end = _asked_period(form, valid)
+    start, end = asked_start or start, asked_end or end
+    start = min(start, end)
+    if not form.errors:
+        form.date_from.data, form.date_to.data = start, end
     anonymous = bool(valid and form.anonymous.data)
     reports = [services.report([s], start, end, anonymous=anonymous) for s in sites]
     return render_template(

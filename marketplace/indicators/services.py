@@ -6,15 +6,17 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
+from flask_babel import get_locale
 
+from marketplace import page_cache
 from marketplace.accounts.models import User
 from marketplace.accounts.roles import Role
 from marketplace.extensions import db
 from marketplace.indicators.figures import Scope, build
 from marketplace.indicators.model import Figure, Report
 from marketplace.indicators.suppression import suppress
+from marketplace.page_cache import versions
 from marketplace.participants.models import ParticipantProfile
-from marketplace.sites.clock import today_at
 from marketplace.sites.models import Site
 
 READERS = (Role.COORDINATOR, Role.PARTNER, Role.SUPER_ADMIN)
@@ -38,32 +40,43 @@ def sees_exact_figures(user: User, sites: list[Site]) -> bool:
     return all(site.id in coordinated for site in sites)
 
 
+def _zone(sites: list[Site]):
+    return sites[0].zone if len(sites) == 1 else UTC
+
+
 def default_period(sites: list[Site], now: datetime) -> tuple[date, date]:
     """From the first participant's registration at these sites to today: the programme so far."""
-    zone = sites[0].zone if len(sites) == 1 else UTC
-    today = today_at(sites[0], now) if len(sites) == 1 else now.astimezone(UTC).date()
+    today = now.astimezone(_zone(sites)).date()
     first = db.session.scalar(
         sa.select(sa.func.min(ParticipantProfile.created_at)).where(
             ParticipantProfile.site_id.in_([s.id for s in sites])
         )
     )
-    start = first.astimezone(zone).date() if first else today.replace(month=1, day=1)
+    start = first.astimezone(_zone(sites)).date() if first else today.replace(month=1, day=1)
     return min(start, today), today
 
 
-def report(
-    sites: list[Site], start: date, end: date, *, anonymous: bool, now: datetime | None = None
-) -> Report:
-    now = now or datetime.now(UTC)
-    scope = Scope(
-        site_ids=[s.id for s in sites],
-        start=start,
-        end=end,
-        zone=sites[0].zone if len(sites) == 1 else UTC,
-        anonymous=anonymous,
-    )
-    built = build(scope, [s.name for s in sites], now)
-    return suppress(built) if anonymous else built
+def report(sites: list[Site], start: date | None, end: date | None, *, anonymous: bool) -> Report:
+    """The figures of ``sites`` over the period; a day left out is the default period's. At
+    programme scale they take a second or two to add up, so a copy serves the same request
+    until any data changes (page_cache)."""
+
+    def compute() -> Report:
+        now = datetime.now(UTC)
+        first, last = (start, end) if start and end else default_period(sites, now)
+        period_end = end or last
+        scope = Scope(
+            site_ids=[s.id for s in sites],
+            start=min(start or first, period_end),
+            end=period_end,
+            zone=_zone(sites),
+            anonymous=anonymous,
+        )
+        built = build(scope, [s.name for s in sites], now)
+        return suppress(built) if anonymous else built
+
+    key = (tuple(s.id for s in sites), start, end, anonymous, str(get_locale()))
+    return page_cache.remembered("indicators", key, versions.ANY, compute)
 
 
 @dataclass(frozen=True)

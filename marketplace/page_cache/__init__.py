@@ -7,13 +7,15 @@
   with a message waiting to be shown, and any answer but a 200 page get a page of their own.
 - The count of things to do in each signed-in person's menu (main/todo.py), which a
   coordinator's menu otherwise adds up from a dozen queries on every page.
+- The figures of an indicators report (indicators/services.py), which take a second or two to
+  add up over a programme of 100,000 participants.
 
 Three rules keep the copies right:
 
 - A copy is made for one version of the data it shows (versions.py): public pages for the
-  version of postings, organisations and sites, the to-do count for the version of everything.
-  A change raises its version in the same transaction, so the next request after the commit
-  computes anew, on every app server.
+  version of postings, organisations and sites, the to-do count and indicators for the version
+  of everything. A change raises its version in the same transaction, so the next request after
+  the commit computes anew, on every app server.
 - A copy lives at most ``CACHE_SECONDS`` (60 by default; 0 turns copies off), and never past the
   hour it was made in, so what depends on the clock alone (a deadline passing at a site's
   midnight) is at most a minute late.
@@ -113,5 +115,9 @@ def for_visitors(view):
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["copies"] = {"public pages": Copies(), "to-do counts": Copies()}
+    app.extensions["copies"] = {
+        "public pages": Copies(),
+        "to-do counts": Copies(),
+        "indicators": Copies(),
+    }
     versions.listen()
