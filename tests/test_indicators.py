@@ -154,6 +154,16 @@ def test_a_lone_small_cell_with_nothing_else_to_hide_hides_the_total():
     assert got == {"total": False, "a": True, "b": True}
 
 
+def test_cumulative_counts_never_differ_by_a_small_number():
+    figures = [
+        Figure("m3", "3 months", 6, chain="windows"),
+        Figure("m6", "6 months", 8, chain="windows"),  # 2 more than at 3 months: hidden
+        Figure("m12", "12 months", 12, chain="windows"),  # 6 more than the last shown: stays
+    ]
+    got = {f.key: f.value for f in suppress_figures(figures)}
+    assert got == {"m3": 6, "m6": None, "m12": 12}
+
+
 def test_the_coordinator_reads_the_dashboard_with_charts_and_links(app, programme, client):
     log_in(client, programme.coordinator)
     page = client.get("/indicators/", query_string=PERIOD)

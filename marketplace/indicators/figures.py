@@ -489,6 +489,7 @@ def _outcomes(scope: Scope) -> Section:
             f"outcomes.within_{months}_months",
             _("Job offer or hire within %(months)d months of the placement's end", months=months),
             count,
+            chain="outcome_windows",
         )
         for (months, _days), count in zip(OUTCOME_WINDOWS, counts[len(outcomes) :], strict=True)
     ]

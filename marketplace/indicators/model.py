@@ -20,6 +20,9 @@ class Figure:
     # share one total: participants by country, by age band, by gender).
     group: str | None = None
     total: str | None = None
+    # Figures with the same chain count the same people cumulatively, each including the one
+    # before it (outcomes within 3, 6, 12 months): their differences are cells too.
+    chain: str | None = None
     # The number of people a non-count figure (a median) was computed from.
     basis: int | None = None
     suppressed: bool = False

@@ -4,7 +4,9 @@ Primary suppression hides every count of people from 1 to 4 (a zero says nobody,
 Secondary suppression then makes sure a hidden cell cannot be worked out from its total: in
 every distribution (cells adding up to a total) that hides exactly one cell, the smallest other
 non-zero cell is hidden too, or the total when there is none. A total under five hides its whole
-distribution. A median over fewer than five people is hidden.
+distribution. Of cumulative counts (within 3, 6 and 12 months), a count that exceeds the last
+one shown by 1 to 4 is hidden, so no two shown counts differ by a small number. A median over
+fewer than five people is hidden.
 """
 
 from __future__ import annotations
@@ -55,7 +57,25 @@ def suppress_figures(figures: list[Figure]) -> list[Figure]:
             hide = candidates[0] if candidates else total_key
             result[hide] = result[hide].hidden()
             changed = True
+    _suppress_chains(figures, result)
     return [result[f.key] for f in figures]
+
+
+def _suppress_chains(figures: list[Figure], result: dict[str, Figure]) -> None:
+    chains: dict[str, list[str]] = {}
+    for f in figures:
+        if f.chain:
+            chains.setdefault(f.chain, []).append(f.key)
+    for keys in chains.values():
+        last_shown = 0
+        for key in keys:
+            figure = result[key]
+            if figure.suppressed:
+                continue
+            if is_small(figure.value - last_shown):
+                result[key] = figure.hidden()
+            else:
+                last_shown = figure.value
 
 
 def suppress(report: Report) -> Report:
