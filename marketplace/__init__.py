@@ -18,7 +18,7 @@ from marketplace import page_cache
 from marketplace.addresses import with_city
 from marketplace.auth import sessions
 from marketplace.auth.forms import LogoutForm
-from marketplace.authz import guard_request
+from marketplace.authz import audit_refusal, guard_request
 from marketplace.cli import register_cli
 from marketplace.config import load_config
 from marketplace.db import configure_sqlite_engine
@@ -119,6 +119,7 @@ def register_blueprints(app: Flask) -> None:
 
 def register_request_hooks(app: Flask) -> None:
     app.before_request(guard_request)
+    app.after_request(audit_refusal)
     # After-request hooks run last-registered first: the answer to a post without a valid token
     # is settled before the security headers are added to it.
     register_security_headers(app)

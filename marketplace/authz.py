@@ -5,6 +5,7 @@ Each view states its audience with ``@public``, ``@signed_in`` or ``@roles_requi
 endpoint that declares nothing, so a forgotten declaration fails closed; a test walks the URL map
 so it also fails loudly), then the CSRF token (marketplace/csrf.py), then the view's rate limits
 (marketplace/rate_limits.py). A refused or limited request never reaches a view.
+``audit_refusal`` runs after every request and writes each refusal in the audit log.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from flask_login import current_user
 
 from marketplace import csrf, rate_limits
 from marketplace.accounts.roles import Role
+from marketplace.audit import services as audit
 from marketplace.extensions import db, login_manager
 
 # Endpoints served by Flask and extensions themselves: static files only.
@@ -100,6 +102,29 @@ def guard_request():
     if not rate_limits.take(view):
         abort(429)
     return None
+
+
+def audit_refusal(response):
+    """After every request: a signed-in person refused with 403 (by an access rule, an object
+    check or a refused step) is written in the audit log, in a transaction of its own, so the
+    entry is kept while whatever the refused request changed is not.
+
+    Visitors sent to log in are not refusals; a post with a forged token is read-only and proves
+    nothing; and past an allowance per person a burst of refusals fills no table.
+    """
+    if response.status_code != 403 or csrf.unsent() or not current_user.is_authenticated:
+        return response
+    if rate_limits.within_allowance("REFUSALS_AUDITED_PER_PERSON", rate_limits.per_person()):
+        person = current_user._get_current_object()
+        db.session.rollback()
+        audit.record(
+            "access.refused",
+            actor=person,
+            site_id=person.site_id,
+            summary=f"{request.method} {request.path}",
+        )
+        db.session.commit()
+    return response
 
 
 def coordinated_sites(user) -> set[int] | None:

@@ -102,6 +102,12 @@ def load_config(instance_path: str) -> dict:
         "REGISTRATIONS_PER_IP": _env("REGISTRATIONS_PER_IP", "60 per hour"),
         # Misses only (certificates/limits.py): enough for typing mistakes, too few for guessing.
         "CERTIFICATE_LOOKUPS_PER_IP": _env("CERTIFICATE_LOOKUPS_PER_IP", "30 per hour"),
+        # Refused requests and throttled logins are written to the audit log up to these many;
+        # past them a burst of refusals fills no table (marketplace/authz.py, auth/routes.py).
+        "REFUSALS_AUDITED_PER_PERSON": _env("REFUSALS_AUDITED_PER_PERSON", "30 per 10 minutes"),
+        "THROTTLED_LOGINS_AUDITED_PER_IP": _env(
+            "THROTTLED_LOGINS_AUDITED_PER_IP", "10 per 15 minutes"
+        ),
         # Links in e-mails and notifications name this host (marketplace/links.py), never the
         # request's Host header; unset in development, they point to DEVELOPMENT_SERVER_NAME.
         "SERVER_NAME": server_name,

@@ -105,3 +105,17 @@ def take(view) -> bool:
     except Exception as error:
         _unavailable(error)
         return True
+
+
+def within_allowance(config_key: str, who: str) -> bool:
+    """Count one more of something a visitor can cause without end (an audit entry for a refused
+    request, say) against the allowance ``config_key`` names; False once it is used up.
+
+    With the storage unreachable it answers True, as the limits do, and counts nothing.
+    """
+    item = parse(current_app.config[config_key])
+    try:
+        return limiter.limiter.hit(item, f"allowance:{config_key}:{who}")
+    except Exception as error:
+        _unavailable(error)
+        return True

@@ -11,6 +11,7 @@ from flask_babel import lazy_pgettext
 STATUS_LABELS = {
     ("account", "active"): lazy_pgettext("account status", "active"),
     ("account", "deactivated"): lazy_pgettext("account status", "deactivated"),
+    ("account", "unconfirmed"): lazy_pgettext("account status", "e-mail not confirmed"),
     ("organisation", "pending"): lazy_pgettext("organisation status", "pending"),
     ("organisation", "approved"): lazy_pgettext("organisation status", "approved"),
     ("organisation", "rejected"): lazy_pgettext("organisation status", "rejected"),
@@ -58,6 +59,7 @@ STATUS_COLOURS = {
     "approved": "success",
     "published": "success",
     "pending": "warning",
+    "unconfirmed": "warning",
     "submitted": "info",
     "shortlisted": "info",
     "offered": "primary",

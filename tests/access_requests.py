@@ -10,6 +10,7 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 from itsdangerous import URLSafeTimedSerializer
 
+from marketplace.audit.models import AuditEntry
 from marketplace.extensions import db
 from marketplace.mail.models import OutboxMessage
 from tests.access_world import AccessWorld
@@ -91,6 +92,22 @@ def tables_written():
         yield written
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", watch)
+
+
+def latest_audit_entry() -> int:
+    return db.session.scalar(sa.select(sa.func.max(AuditEntry.id))) or 0
+
+
+def audit_entries_after(entry_id: int) -> list[tuple[str, int | None]]:
+    """(action, actor id) of the audit entries written since ``entry_id``."""
+    query = sa.select(AuditEntry.action, AuditEntry.actor_id).where(AuditEntry.id > entry_id)
+    return [tuple(row) for row in db.session.execute(query.order_by(AuditEntry.id))]
+
+
+def forget_audit_entries_after(entry_id: int) -> None:
+    """Put the audit log back as it was: cheaper than restoring the whole world."""
+    db.session.execute(sa.delete(AuditEntry).where(AuditEntry.id > entry_id))
+    db.session.commit()
 
 
 def outcome(response) -> str:

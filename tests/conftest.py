@@ -183,6 +183,9 @@ class IsolatedClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         db.session.commit()
+        # A streamed answer (the audit log as CSV) is read to its end here, as a server would,
+        # while the request's contexts are still the ones it pushed.
+        kwargs.setdefault("buffered", True)
         outer_context = _cv_app.set(None)
         try:
             return super().open(*args, **kwargs)

@@ -244,7 +244,7 @@ def test_the_audit_log_filters_by_person_object_action_and_dates(app, make_user)
 def test_filtered_audit_pages_keep_their_filters(app, make_user):
     admin = make_user(Role.SUPER_ADMIN)
     for _ in range(30):
-        audit.record("login.failure", summary="someone@example.org")
+        audit.record("login.failure", summary="unknown_email @example.org")
     audit.record("logout", actor=admin, obj=admin)
     db.session.commit()
     html = signed_in(app, admin).get("/audit/?action=login.failure").get_data(as_text=True)

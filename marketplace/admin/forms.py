@@ -39,6 +39,7 @@ class UserFilterForm(FlaskForm):
     )
     site = ChoiceField(_l("Programme site"), validators=[Optional()])
     role = ChoiceField(_l("Role"), validators=[Optional()])
+    state = ChoiceField(_l("Account"), validators=[Optional()])
     submit = SubmitField(_l("Search"))
 
 

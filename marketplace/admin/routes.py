@@ -6,6 +6,8 @@ from marketplace.accounts.models import RoleGrant, User
 from marketplace.accounts.roles import Role
 from marketplace.admin import bp, services
 from marketplace.admin.forms import ConfirmForm, GrantRoleForm, SiteWithPlanForm, UserFilterForm
+from marketplace.audit.labels import action_label, describe
+from marketplace.auth import sessions
 from marketplace.authz import get_or_404, roles_required
 from marketplace.errors import keeps_input_on_csrf_failure
 from marketplace.forms import options
@@ -13,6 +15,7 @@ from marketplace.pagination import paginate
 from marketplace.problems import take_step
 from marketplace.sites.models import Site, TrainingCategory
 from marketplace.sites.services import all_sites
+from marketplace.statuses import status_label
 
 MANAGERS = (Role.COORDINATOR, Role.SUPER_ADMIN)
 
@@ -36,20 +39,31 @@ def users():
     sites = [s for s in all_sites() if managed is None or s.id in managed]
     form.site.choices = options([("", _("All sites"))] + [(str(s.id), s.name) for s in sites])
     form.role.choices = options([("", _("All roles"))] + [(r.value, r.label) for r in Role])
+    form.state.choices = options(
+        [("", _("All accounts"))]
+        + [(state, status_label("account", state)) for state in services.ACCOUNT_STATES]
+    )
     filters = {}
     if form.validate():
         filters = {
             "search": form.q.data or "",
             "site_id": int(form.site.data) if form.site.data else None,
             "role": Role(form.role.data) if form.role.data else None,
+            "state": form.state.data or None,
         }
     page = paginate(
         services.users_query(current_user, **filters),
         request.args.get("page", 1, type=int),
         bounded=True,
     )
-    link_args = {k: v for k, v in request.args.items() if k in {"q", "site", "role"} and v}
-    return render_template("admin/users.html", form=form, page=page, link_args=link_args)
+    link_args = {k: v for k, v in request.args.items() if k in {"q", "site", "role", "state"} and v}
+    return render_template(
+        "admin/users.html",
+        form=form,
+        page=page,
+        link_args=link_args,
+        account_state=services.account_state,
+    )
 
 
 def _grant_form(user: User) -> GrantRoleForm:
@@ -79,8 +93,15 @@ def _render_user(person: User, grant_form: GrantRoleForm, status: int = 200):
             "admin/user.html",
             person=person,
             grant_form=grant_form,
+            account_state=services.account_state(person),
             can_change_activation=services.can_change_activation(current_user, person),
             can_revoke=lambda grant: services.may_handle(current_user, grant.role, grant.site_id),
+            devices=sessions.live_sessions(person),
+            describe_device=sessions.describe_device,
+            can_resend_confirmation=services.can_resend_confirmation(current_user, person),
+            activity=services.recent_activity(current_user, person),
+            action_label=action_label,
+            describe=describe,
         ),
         status,
     )
@@ -158,6 +179,38 @@ def reactivate(user_id: int):
     return take_step(
         lambda: services.reactivate(current_user, person),
         success=_("%(name)s can log in again.", name=person.display_name),
+        back=url_for("admin.user", user_id=person.id),
+    )
+
+
+@bp.route("/users/<int:user_id>/sessions/end", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def end_sessions(user_id: int):
+    person = _managed_user_or_404(user_id)
+    if not services.can_change_activation(current_user, person):
+        abort(403)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        services.end_sessions(current_user, person)
+        flash(
+            _("%(name)s has been logged out on every device.", name=person.display_name),
+            "success",
+        )
+        return redirect(url_for("admin.user", user_id=person.id))
+    return render_template("admin/confirm_end_sessions.html", person=person, form=form)
+
+
+@bp.post("/users/<int:user_id>/confirmation")
+@roles_required(*MANAGERS)
+def resend_confirmation(user_id: int):
+    person = _managed_user_or_404(user_id)
+    return take_step(
+        lambda: services.resend_confirmation(current_user, person),
+        success=_(
+            "A new link to confirm the address is on its way to %(email)s. It may take a few "
+            "minutes to arrive.",
+            email=person.email,
+        ),
         back=url_for("admin.user", user_id=person.id),
     )
 

@@ -7,19 +7,31 @@ coordinators and other super-admins.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from marketplace.accounts.models import RoleGrant, User
 from marketplace.accounts.roles import Role
 from marketplace.audit import services as audit
+from marketplace.audit.models import AuditEntry
 from marketplace.auth import sessions
+from marketplace.auth.services import send_confirmation
+from marketplace.db import utcnow
 from marketplace.extensions import db
 from marketplace.problems import NotAllowed, Problem
 from marketplace.search import text_matches
 from marketplace.sites.models import Site, SiteHoursPlan, TrainingCategory
 
 COORDINATOR_GRANTABLE = (Role.PARTICIPANT, Role.MENTOR, Role.EMPLOYER_STAFF)
+# An account is in one of these states; the people list filters by them.
+ACCOUNT_STATES = ("active", "unconfirmed", "deactivated")
+# A confirmation link is not sent again sooner than this after the last one: a second click, or
+# a colleague's, must not fill the person's inbox.
+CONFIRMATION_PAUSE = timedelta(minutes=5)
+# How much of a person's own activity their page shows; the audit log has the rest.
+RECENT_ACTIVITY = 20
 
 
 def is_super_admin(actor: User) -> bool:
@@ -31,8 +43,26 @@ def managed_site_ids(actor: User) -> set[int] | None:
     return None if is_super_admin(actor) else actor.sites_for(Role.COORDINATOR)
 
 
+def account_state(user: User) -> str:
+    if not user.active:
+        return "deactivated"
+    return "active" if user.email_confirmed else "unconfirmed"
+
+
+def _in_state(state: str) -> sa.ColumnElement[bool]:
+    if state == "deactivated":
+        return User.active.is_(False)
+    confirmed = User.email_confirmed_at.is_not(None)
+    return sa.and_(User.active.is_(True), confirmed if state == "active" else sa.not_(confirmed))
+
+
 def users_query(
-    actor: User, *, search: str = "", site_id: int | None = None, role: Role | None = None
+    actor: User,
+    *,
+    search: str = "",
+    site_id: int | None = None,
+    role: Role | None = None,
+    state: str | None = None,
 ) -> sa.Select:
     query = sa.select(User).order_by(User.display_name, User.id)
     sites = managed_site_ids(actor)
@@ -50,6 +80,8 @@ def users_query(
         query = query.where(User.site_id == site_id)
     if role is not None:
         query = query.where(User.id.in_(sa.select(RoleGrant.user_id).where(RoleGrant.role == role)))
+    if state is not None:
+        query = query.where(_in_state(state))
     return query.options(sa.orm.selectinload(User.role_grants), sa.orm.joinedload(User.site))
 
 
@@ -155,6 +187,71 @@ def reactivate(actor: User, user: User) -> None:
         raise NotAllowed
     user.active = True
     audit.record("account.reactivated", actor=actor, obj=user, site_id=user.site_id)
+    db.session.commit()
+
+
+def end_sessions(actor: User, user: User) -> int:
+    """Log a person out on every device (a lost phone, a shared computer); they may log in again.
+    Returns how many sessions were open."""
+    if not can_change_activation(actor, user):
+        raise NotAllowed
+    ended = sessions.end_all(user)
+    audit.record(
+        "account.sessions_ended", actor=actor, obj=user, site_id=user.site_id, summary=str(ended)
+    )
+    db.session.commit()
+    return ended
+
+
+def recent_activity(viewer: User, user: User) -> list[AuditEntry]:
+    """What ``user`` did lately, as far as ``viewer`` may read the audit log."""
+    query = audit.visible_entries_query(viewer, audit.AuditFilters(actor_id=user.id))
+    return list(db.session.scalars(query.limit(RECENT_ACTIVITY)))
+
+
+def can_resend_confirmation(actor: User, user: User) -> bool:
+    return can_manage_user(actor, user) and user.active and not user.email_confirmed
+
+
+def _confirmation_sent_lately(user: User) -> bool:
+    """Whether a confirmation link went out within the pause: at registration or sent again
+    from here (both are in the audit log)."""
+    since = utcnow() - CONFIRMATION_PAUSE
+    return (
+        db.session.scalar(
+            sa.select(AuditEntry.id)
+            .where(
+                AuditEntry.created_at >= since,
+                AuditEntry.action.in_(("account.registered", "account.confirmation_resent")),
+                AuditEntry.object_type == "User",
+                AuditEntry.object_id == user.id,
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def resend_confirmation(actor: User, user: User) -> None:
+    """E-mail the person a new link to confirm their address, for someone who lost the first."""
+    if not can_manage_user(actor, user):
+        raise NotAllowed
+    if user.email_confirmed:
+        raise Problem(
+            _("%(name)s has already confirmed the e-mail address.", name=user.display_name)
+        )
+    if not user.active:
+        raise Problem(_("This account is deactivated. Reactivate it first."))
+    if _confirmation_sent_lately(user):
+        raise Problem(
+            _(
+                "A confirmation e-mail went to %(name)s a few minutes ago. Please give it a "
+                "little time to arrive before sending another.",
+                name=user.display_name,
+            )
+        )
+    send_confirmation(user)
+    audit.record("account.confirmation_resent", actor=actor, obj=user, site_id=user.site_id)
     db.session.commit()
 
 

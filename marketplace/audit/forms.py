@@ -1,9 +1,17 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SearchField, SubmitField
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import HiddenInput
 
-from marketplace.forms import ChoiceField, DateInputField, no_nul_bytes
+from marketplace.forms import (
+    LARGEST_ID,
+    NOT_A_CHOICE,
+    ChoiceField,
+    DateInputField,
+    WholeNumberField,
+    no_nul_bytes,
+)
 
 
 class AuditFilterForm(FlaskForm):
@@ -19,6 +27,12 @@ class AuditFilterForm(FlaskForm):
             Length(max=100, message=_l("Please search with at most 100 characters.")),
             no_nul_bytes,
         ],
+    )
+    # One person's entries, by account: what a person's page links to (a name or an address
+    # typed into ``person`` can match several people).
+    actor = WholeNumberField(
+        widget=HiddenInput(),
+        validators=[Optional(), NumberRange(min=1, max=LARGEST_ID, message=NOT_A_CHOICE)],
     )
     object_type = ChoiceField(_l("Object"), validators=[Optional()])
     action = ChoiceField(_l("Action"), validators=[Optional()])

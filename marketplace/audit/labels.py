@@ -9,6 +9,7 @@ from flask_babel import ngettext
 from marketplace.accounts.roles import Role
 from marketplace.applications.models import DeclineReason
 from marketplace.audit.models import AuditEntry
+from marketplace.auth.services import LoginFailure
 from marketplace.placements.models import Outcome
 from marketplace.statuses import STATUS_LABELS
 
@@ -26,6 +27,9 @@ ACTION_LABELS = {
     "logout": _l("Logged out"),
     "logout.device": _l("Logged out another device"),
     "logout.everywhere": _l("Logged out everywhere"),
+    "account.sessions_ended": _l("All sessions of an account ended"),
+    "account.confirmation_resent": _l("Confirmation e-mail sent again"),
+    "access.refused": _l("Access refused"),
     "password.reset_requested": _l("Asked for a new password"),
     "password.reset": _l("Chose a new password"),
     "password.changed": _l("Changed the password"),
@@ -154,10 +158,19 @@ CLOSED_REASONS = {
     "deadline": _l("the application deadline passed"),
 }
 STATUS_CHANGE = re.compile(r"^(?P<before>\S+) → (?P<after>\S+)(?:: (?P<reason>.*))?$", re.DOTALL)
+LOGIN_FAILURES = {
+    LoginFailure.WRONG_PASSWORD: _l("Wrong password"),
+    LoginFailure.UNKNOWN_EMAIL: _l("No account has this e-mail address"),
+    LoginFailure.DEACTIVATED: _l("The account is deactivated"),
+    LoginFailure.THROTTLED: _l("Refused after too many failed attempts"),
+}
 COUNTED = {
     "training.attendance": lambda n: ngettext("%(num)d attended", "%(num)d attended", n),
     "event.attendance": lambda n: ngettext("%(num)d attended", "%(num)d attended", n),
     "logout.everywhere": lambda n: ngettext("%(num)d session ended", "%(num)d sessions ended", n),
+    "account.sessions_ended": lambda n: ngettext(
+        "%(num)d session ended", "%(num)d sessions ended", n
+    ),
 }
 
 
@@ -186,6 +199,15 @@ def _reason(object_type: str, reason: str) -> str:
     return reason
 
 
+def _login_failure(summary: str) -> str:
+    """``unknown_email @example.org`` → "No account has this e-mail address (example.org)"."""
+    code, _space, domain = summary.partition(" @")
+    if code not in LoginFailure._value2member_map_:
+        return summary
+    reason = str(LOGIN_FAILURES[LoginFailure(code)])
+    return _("%(reason)s (%(domain)s)", reason=reason, domain=domain) if domain else reason
+
+
 def describe(entry: AuditEntry) -> str:
     """The entry's summary in the reader's language: status names, roles, consents, outcomes
     and counts translated; names and titles people typed shown as they are."""
@@ -197,6 +219,8 @@ def describe(entry: AuditEntry) -> str:
         if not change["reason"]:
             return text
         return f"{text}: {_reason(entry.object_type, change['reason'])}"
+    if action == "login.failure":
+        return _login_failure(summary)
     if action in {"role.granted", "role.revoked", "account.registered"}:
         return _role(summary)
     if action.startswith("consent."):

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import User
 from marketplace.db import Base, UTCDateTime, utcnow
+from marketplace.sites.models import Site
 
 
 class AuditEntry(Base):
@@ -28,3 +29,4 @@ class AuditEntry(Base):
     ip_address: Mapped[str | None] = mapped_column(sa.String(45))
 
     actor: Mapped[User | None] = relationship()
+    site: Mapped[Site | None] = relationship()

@@ -48,6 +48,7 @@ class AuditFilters:
     """What the log is narrowed to; dates are calendar days in ``zone``, both included."""
 
     person: str = ""
+    actor_id: int | None = None
     object_type: str | None = None
     action: str | None = None
     date_from: date | None = None
@@ -68,6 +69,8 @@ def visible_entries_query(viewer: User, filters: AuditFilters | None = None) -> 
     if filters.person.strip():
         people = sa.select(User.id).where(text_matches(User, filters.person))
         query = query.where(AuditEntry.actor_id.in_(people))
+    if filters.actor_id is not None:
+        query = query.where(AuditEntry.actor_id == filters.actor_id)
     if filters.object_type:
         query = query.where(AuditEntry.object_type == filters.object_type)
     if filters.action:

@@ -13,9 +13,10 @@ from marketplace.auth.forms import (
     ResendConfirmationForm,
 )
 from marketplace.authz import public, signed_in
+from marketplace.csrf import unsent
 from marketplace.errors import keeps_input_on_csrf_failure
 from marketplace.i18n import SESSION_KEY
-from marketplace.rate_limits import ConfiguredLimit, limited, per_address
+from marketplace.rate_limits import ConfiguredLimit, limited, per_address, within_allowance
 from marketplace.redirects import is_own_path, safe_next
 from marketplace.sites.services import all_sites
 
@@ -28,6 +29,22 @@ AFTER_CONFIRMATION = "after_confirmation"
 @bp.app_context_processor
 def login_history() -> dict:
     return {"previous_login_at": sessions.previous_login_at}
+
+
+@bp.after_request
+def audit_throttled_login(response):
+    """A login post the limits refused (429, before the view or in it) is a failed login too.
+    A post with a forged token proves nothing and writes nothing; and past an allowance per
+    address, a flood of refused posts fills no table."""
+    if (
+        request.endpoint == "auth.login"
+        and request.method == "POST"
+        and response.status_code == 429
+        and not unsent()
+        and within_allowance("THROTTLED_LOGINS_AUDITED_PER_IP", per_address())
+    ):
+        services.record_throttled_login(request.form.get("email", ""))
+    return response
 
 
 def _fresh_session_for_login() -> None:

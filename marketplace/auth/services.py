@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 
 import sqlalchemy as sa
 from flask import current_app
@@ -153,26 +154,67 @@ class LoginOutcome(enum.Enum):
     UNCONFIRMED = "unconfirmed"
 
 
+class LoginFailure(enum.StrEnum):
+    """Why a login failed, as the audit log keeps it (the password typed is never kept)."""
+
+    WRONG_PASSWORD = "wrong_password"
+    UNKNOWN_EMAIL = "unknown_email"
+    DEACTIVATED = "deactivated"
+    THROTTLED = "throttled"
+
+
+# What may follow the "@" of an address kept in the log: a domain name, nothing else (people
+# sometimes type their password into the e-mail field).
+DOMAIN = re.compile(r"^[\w-]+(\.[\w-]+)*\.[^\W\d_]{2,}$")
+
+
 def authenticate(email: str, password: str) -> tuple[LoginOutcome, User | None]:
     """Check credentials; every outcome is audited. Wrong and unknown look the same."""
     user = find_user(email)
     if user is None:
         check_password_hash(_dummy_hash(_hash_method()), password)
-    if user is None or not user.check_password(password) or not user.is_active:
-        audit.record(
-            "login.failure",
-            actor=user,
-            obj=user,
-            site_id=user.site_id if user else None,
-            summary=normalise_email(email)[:254],
-        )
-        db.session.commit()
+        failure = LoginFailure.UNKNOWN_EMAIL
+    else:
+        password_matches = user.check_password(password)  # checked for every account alike
+        if not user.is_active:
+            failure = LoginFailure.DEACTIVATED
+        else:
+            failure = None if password_matches else LoginFailure.WRONG_PASSWORD
+    if failure is not None:
+        record_failed_login(failure, email, user)
         return LoginOutcome.WRONG, None
     if not user.email_confirmed:
         audit.record("login.unconfirmed", actor=user, obj=user, site_id=user.site_id)
         db.session.commit()
         return LoginOutcome.UNCONFIRMED, user
     return LoginOutcome.OK, user
+
+
+def record_failed_login(failure: LoginFailure, email: str, user: User | None) -> None:
+    """Audit a failed login, committed at once: the answer to a failed login keeps nothing else.
+
+    For an address without an account only its domain is kept: the log collects no personal data
+    of people who are not in the programme, and a pattern (guesses at one domain) still shows.
+    """
+    summary = failure.value
+    if user is None:
+        _name, at, domain = normalise_email(email).rpartition("@")
+        if at and DOMAIN.match(domain):
+            summary = f"{failure.value} @{domain[:100]}"
+    audit.record(
+        "login.failure",
+        actor=user,
+        obj=user,
+        site_id=user.site_id if user else None,
+        summary=summary,
+    )
+    db.session.commit()
+
+
+def record_throttled_login(email: str) -> None:
+    """Audit a login post the limits refused before any password was checked."""
+    email = email[:254].replace("\x00", "")  # unchecked input: the form never validated it
+    record_failed_login(LoginFailure.THROTTLED, email, find_user(email))
 
 
 def open_session(user: User, *, remember: bool) -> None:

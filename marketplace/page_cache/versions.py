@@ -2,8 +2,9 @@
 
 - ``public``: what public pages show: postings, their languages, organisations and sites.
 - ``any``: every change but what is written as people merely browse and no copy shows: a
-  session's last-seen time, the read-markers of notifications and message threads, and the
-  versions themselves. (A copy that came to show one of these would have to count it.)
+  session's last-seen time, the read-markers of notifications and message threads, audit
+  entries written alone (a failed login, a refused page) and the versions themselves. (A copy
+  that came to show one of these would have to count it.)
 
 Changes through the ORM are seen before each flush; bulk INSERT, UPDATE and DELETE statements
 run through the session are seen as they run. Plain SQL on a connection is not seen: the site
@@ -16,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from marketplace.accounts.models import UserSession
+from marketplace.audit.models import AuditEntry
 from marketplace.conversations.models import ThreadRead
 from marketplace.extensions import db
 from marketplace.notifications.models import Notification
@@ -26,7 +28,7 @@ from marketplace.sites.models import Site, SiteHoursPlan
 
 PUBLIC, ANY = "public", "any"
 SHOWN_ON_PUBLIC_PAGES = (Posting, PostingLanguage, Organisation, Site, SiteHoursPlan)
-NOT_COUNTED = frozenset({UserSession, Notification, ThreadRead, DataVersion})
+NOT_COUNTED = frozenset({UserSession, Notification, ThreadRead, DataVersion, AuditEntry})
 
 
 def current(name: str) -> int:
