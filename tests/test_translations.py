@@ -30,6 +30,7 @@ SAME_IN_UKRAINIAN_AND_RUSSIAN = {
     "Menu",
     "Tomorrow: %(title)s",
     "Your application",
+    "Code",
 }
 
 

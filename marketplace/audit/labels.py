@@ -205,7 +205,7 @@ def _login_failure(summary: str) -> str:
     if code not in LoginFailure._value2member_map_:
         return summary
     reason = str(LOGIN_FAILURES[LoginFailure(code)])
-    return _("%(reason)s (%(domain)s)", reason=reason, domain=domain) if domain else reason
+    return f"{reason} ({domain})" if domain else reason
 
 
 def describe(entry: AuditEntry) -> str:
