@@ -107,7 +107,7 @@ FEATURES = (
     "mentors", "participants", "applications", "placements", "training", "events", "calendars",
     "conversations", "plans", "certificates", "recommendations", "matching",
     "questionnaires", "admin", "sites",
-    "audit", "mail", "indicators",
+    "audit", "mail", "indicators", "open_data",
 )  # fmt: skip
 
 

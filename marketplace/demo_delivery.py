@@ -205,6 +205,11 @@ def _load_training(sites: dict[str, Site], coordinators: dict[str, User]) -> Non
             training.record_attendance(coordinators[slug], session, present)
 
 
+# Seminars and conferences are listed in the open data API; networking evenings and excursions
+# are for the programme's own people.
+PUBLIC_KINDS = {EventKind.SEMINAR, EventKind.CONFERENCE}
+
+
 def _load_events(sites: dict[str, Site], coordinators: dict[str, User]) -> None:
     users = {u.email: u for u in db.session.scalars(sa.select(User))}
     for row, (slug, kind, titles, description, days_ahead, venue, guests) in enumerate(EVENTS):
@@ -217,7 +222,8 @@ def _load_events(sites: dict[str, Site], coordinators: dict[str, User]) -> None:
             coordinators[slug],
             site.id,
             dict(kind=kind, **_titles(site, titles), description=description, venue=venue,
-                 starts_at=start, ends_at=start + timedelta(hours=2), capacity=20),
+                 starts_at=start, ends_at=start + timedelta(hours=2), capacity=20,
+                 public=kind in PUBLIC_KINDS),
         )  # fmt: skip
         for email in guests:
             events.sign_up(users[email], event)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
 
 from marketplace.extensions import db
+from marketplace.open_data import API_PREFIX
 from marketplace.problems import NotAllowed
 
 ERROR_TEXTS = {
@@ -62,6 +64,10 @@ def _without_row_values(error: Exception) -> Exception:
 
 
 def render_error(code: int):
+    if request.path.startswith(API_PREFIX):
+        # Partner systems read JSON, whatever went wrong.
+        message = HTTP_STATUS_CODES.get(code, "Error")
+        return jsonify(error={"status": code, "message": message}), code
     title, explanation = ERROR_TEXTS.get(code, ERROR_TEXTS[500])
     return (
         render_template("errors/error.html", code=code, title=title, explanation=explanation),

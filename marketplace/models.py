@@ -24,6 +24,7 @@ from marketplace.mentors.models import (
     Unavailability,
 )
 from marketplace.notifications.models import Notification
+from marketplace.open_data.models import ApiToken
 from marketplace.organisations.models import Organisation, OrganisationMember
 from marketplace.page_cache.models import DataVersion
 from marketplace.participants.models import (
@@ -50,6 +51,7 @@ from marketplace.workflow.models import StatusChange
 
 __all__ = [
     "Answer",
+    "ApiToken",
     "Application",
     "AuditEntry",
     "AvailabilityWindow",

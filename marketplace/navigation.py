@@ -62,6 +62,7 @@ MENU = [
             NavItem("questionnaires.index", _l("Questionnaires")),
             NavItem("admin.sites", _l("Sites")),
             NavItem("sites.partners", _l("Applications across sites")),
+            NavItem("open_data.tokens", _l("Open data API")),
         ),
     ),
     NavItem("notifications.inbox", _l("Notifications")),

@@ -15,12 +15,14 @@ import sqlalchemy as sa
 from marketplace.accounts.models import RoleGrant, User
 from marketplace.accounts.roles import Role
 from marketplace.applications import services as applications
+from marketplace.auth.sessions import hash_token
 from marketplace.calendars import services as calendars
 from marketplace.conversations import services as conversations
 from marketplace.events import services as events
 from marketplace.extensions import db
 from marketplace.matching import draft_review, drafts, rounds
 from marketplace.mentors import services as mentors
+from marketplace.open_data.models import ApiToken
 from marketplace.organisations import services as organisations
 from marketplace.organisations.models import OrganisationMember
 from marketplace.participants import services as participants
@@ -144,6 +146,10 @@ def build(app, make_user) -> AccessWorld:
         "partner": make_user(Role.PARTNER),
         "deactivated": deactivated,
     }
+    # A partner system's token for the open data API: what "revoke" aims at.
+    token = ApiToken(name="City dashboard", token_hash=hash_token("city-dashboard"))
+    db.session.add(token)
+    db.session.commit()
     # A second signed-in device of the participant's: what "end this device" aims at.
     device = log_in(app.test_client(), profile.user, user_agent="phone")
     ids = {
@@ -172,5 +178,6 @@ def build(app, make_user) -> AccessWorld:
         "round_id": matching_round.id,
         "round_posting_id": matching_round.postings[0].id,
         "pair_id": draft_review.pair_ids(matching_round)[0],
+        "token_id": token.id,
     }
     return AccessWorld(people, ids)

@@ -203,6 +203,17 @@ ACCESS: dict[str, dict[str, frozenset[str]]] = {
     "indicators.dashboard": {"GET": COORDINATORS | {"partner"}},
     "indicators.export": {"GET": COORDINATORS | {"partner"}},
     "indicators.compare": {"GET": only("super_admin")},
+    # Open data API: postings, events and the document for anyone. Anyone reaches indicators
+    # too, which answer 401 without a partner system's token (tests/test_open_data.py); tokens
+    # are the super-admin's to make.
+    "open_data.postings_list": {"GET": ANYONE},
+    "open_data.posting": {"GET": ANYONE},
+    "open_data.events": {"GET": ANYONE},
+    "open_data.indicators": {"GET": ANYONE},
+    "open_data.openapi": {"GET": ANYONE},
+    "open_data.tokens": {"GET": only("super_admin"), "POST": only("super_admin")},
+    "open_data.confirm_revoke": {"GET": only("super_admin")},
+    "open_data.revoke": {"POST": only("super_admin")},
     "training.index": {"GET": COORDINATORS, "POST": COORDINATORS},
     "training.show": {"GET": SITE_COORDINATION},
     "training.enrol": {"POST": SITE_COORDINATION},

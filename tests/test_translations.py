@@ -31,6 +31,7 @@ SAME_IN_UKRAINIAN_AND_RUSSIAN = {
     "Tomorrow: %(title)s",
     "Your application",
     "Code",
+    "Token",
 }
 
 

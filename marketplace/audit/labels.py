@@ -94,6 +94,8 @@ ACTION_LABELS = {
     "site.updated": _l("Site changed"),
     "site.partnership_started": _l("Sites accept each other's applicants"),
     "site.partnership_ended": _l("Sites stop accepting each other's applicants"),
+    "api_token.created": _l("Token for the open data API created"),
+    "api_token.revoked": _l("Token for the open data API revoked"),
     "posting.invited": _l("Participant invited to apply"),
     "matchinground.open": _l("Matching round open for ranking"),
     "matchinground.draft": _l("Matching round run: draft ready"),
@@ -135,6 +137,7 @@ OBJECT_TYPES = {
     "Message": _l("Message"),
     "Site": _l("Site"),
     "MatchingRound": _l("Matching round"),
+    "ApiToken": _l("Token for the open data API"),
 }
 STATUS_ENTITIES = {
     "Organisation": "organisation",

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
-from wtforms import StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, StringField, SubmitField, TextAreaField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -63,6 +63,10 @@ class EventForm(TitlesInOtherLanguages, FlaskForm):
             InputRequired(message=_l("Please enter the number of places.")),
             NumberRange(min=1, max=500, message=_l("Enter a whole number from 1 to 500.")),
         ],
+    )
+    public = BooleanField(
+        _l("Also list it in the open data API, for partners' public calendars"),
+        description=_l("Its title, kind, address, times and free places; never who signs up."),
     )
     submit = SubmitField(_l("Publish the event"))
 

@@ -52,6 +52,8 @@ class Event(TimestampMixin, Base):
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     capacity: Mapped[int]
     attending: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Listed in the open data API (a city's calendar, say): only when the coordinator says so.
+    public: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     site: Mapped[Site] = relationship(lazy="joined")
     rsvps: Mapped[list[Rsvp]] = relationship(

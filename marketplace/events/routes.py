@@ -45,6 +45,7 @@ def new():
             "starts_at": datetime.combine(form.day.data, form.starts.data, tzinfo=site.zone),
             "ends_at": datetime.combine(form.day.data, form.ends.data, tzinfo=site.zone),
             "capacity": form.capacity.data,
+            "public": form.public.data,
         }
         event = services.create(current_user, site.id, values)
         flash(_("The event is published."), "success")

@@ -7,6 +7,13 @@ from marketplace.forms import CheckboxesField, ChoiceField, DateInputField
 
 # A report over more than this many years is a typing mistake, and an expensive one.
 LONGEST_PERIOD_DAYS = 10 * 366
+# Years a programme's figures can be asked for: a typed 0001 or 9999 is a mistake too.
+YEARS = range(2000, 2100)
+
+
+def within_years(_form, field):
+    if field.data and field.data.year not in YEARS:
+        raise ValidationError(_l("Please choose a date from 2000 to 2099."))
 
 
 class PeriodForm(FlaskForm):
@@ -15,8 +22,8 @@ class PeriodForm(FlaskForm):
     class Meta:
         csrf = False
 
-    date_from = DateInputField(_l("First day"), validators=[Optional()])
-    date_to = DateInputField(_l("Last day"), validators=[Optional()])
+    date_from = DateInputField(_l("First day"), validators=[Optional(), within_years])
+    date_to = DateInputField(_l("Last day"), validators=[Optional(), within_years])
     anonymous = BooleanField(_l("Show as monitoring partners and funders see it"))
     submit = SubmitField(_l("Show"))
 
