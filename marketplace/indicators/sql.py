@@ -8,61 +8,37 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
 
-class days_between(FunctionElement):
-    """Whole calendar days from the second argument to the first (dates or instants)."""
+def _sql_function(name: str, result_type, sqlite: str, postgresql: str) -> type:
+    """A SQL function written from a template per database; ``{0}``, ``{1}`` are its arguments."""
+    function = type(name, (FunctionElement,), {"type": result_type, "inherit_cache": True})
+    function.name = name
 
-    type = sa.Integer()
-    inherit_cache = True
-    name = "days_between"
+    def render(template: str):
+        def compile_(element, compiler, **kw):
+            return template.format(*(compiler.process(arg, **kw) for arg in element.clauses))
 
+        return compile_
 
-@compiles(days_between, "sqlite")
-def _days_between_sqlite(element, compiler, **kw):
-    later, earlier = (compiler.process(arg, **kw) for arg in element.clauses)
-    return f"CAST(julianday(date({later})) - julianday(date({earlier})) AS INTEGER)"
-
-
-@compiles(days_between)
-def _days_between_postgresql(element, compiler, **kw):
-    later, earlier = (compiler.process(arg, **kw) for arg in element.clauses)
-    return f"(CAST({later} AS DATE) - CAST({earlier} AS DATE))"
+    compiles(function, "sqlite")(render(sqlite))
+    compiles(function)(render(postgresql))
+    return function
 
 
-class seconds_between(FunctionElement):
-    """Seconds from the second instant to the first."""
-
-    type = sa.Float()
-    inherit_cache = True
-    name = "seconds_between"
-
-
-@compiles(seconds_between, "sqlite")
-def _seconds_between_sqlite(element, compiler, **kw):
-    later, earlier = (compiler.process(arg, **kw) for arg in element.clauses)
-    return f"((julianday({later}) - julianday({earlier})) * 86400.0)"
-
-
-@compiles(seconds_between)
-def _seconds_between_postgresql(element, compiler, **kw):
-    later, earlier = (compiler.process(arg, **kw) for arg in element.clauses)
-    return f"EXTRACT(EPOCH FROM ({later} - {earlier}))"
-
-
-class year_month(FunctionElement):
-    """'YYYY-MM' of a date: the bucket of the charts over time."""
-
-    type = sa.String()
-    inherit_cache = True
-    name = "year_month"
-
-
-@compiles(year_month, "sqlite")
-def _year_month_sqlite(element, compiler, **kw):
-    (value,) = (compiler.process(arg, **kw) for arg in element.clauses)
-    return f"strftime('%Y-%m', {value})"
-
-
-@compiles(year_month)
-def _year_month_postgresql(element, compiler, **kw):
-    (value,) = (compiler.process(arg, **kw) for arg in element.clauses)
-    return f"to_char({value}, 'YYYY-MM')"
+# Whole calendar days from the second argument to the first (dates or instants).
+days_between = _sql_function(
+    "days_between",
+    sa.Integer(),
+    "CAST(julianday(date({0})) - julianday(date({1})) AS INTEGER)",
+    "(CAST({0} AS DATE) - CAST({1} AS DATE))",
+)
+# Seconds from the second instant to the first.
+seconds_between = _sql_function(
+    "seconds_between",
+    sa.Float(),
+    "((julianday({0}) - julianday({1})) * 86400.0)",
+    "EXTRACT(EPOCH FROM ({0} - {1}))",
+)
+# 'YYYY-MM' of a date: the bucket of the charts over time.
+year_month = _sql_function(
+    "year_month", sa.String(), "strftime('%Y-%m', {0})", "to_char({0}, 'YYYY-MM')"
+)
