@@ -201,17 +201,22 @@ def _applications(scope: Scope) -> Section:
     )
     total_key = "applications.total"
     figures = [Figure(total_key, _("Applications made"), sum(rows.values()))]
-    figures += [
+    figures += _by_status("application", ApplicationStatus, rows, total_key)
+    return Section("applications", _("Applications"), figures)
+
+
+def _by_status(entity: str, statuses, counts: dict, total_key: str) -> list[Figure]:
+    """A count per status, a distribution of the total: every status, zero where none."""
+    return [
         Figure(
-            f"applications.{status.value}",
-            str(status_label("application", status.value)),
-            rows.get(status.value, 0),
-            group="applications",
+            f"{entity}s.{status.value}",
+            str(status_label(entity, status.value)),
+            counts.get(status.value, 0),
+            group=f"{entity}s",
             total=total_key,
         )
-        for status in ApplicationStatus
+        for status in statuses
     ]
-    return Section("applications", _("Applications"), figures)
 
 
 def _placements_in_period(scope: Scope):
@@ -245,16 +250,7 @@ def _placements(scope: Scope) -> Section:
             link=("placements.index", {}),
         )
     ]
-    figures += [
-        Figure(
-            f"placements.{status.value}",
-            str(status_label("placement", status.value)),
-            rows.get(status.value, 0),
-            group="placements",
-            total=total_key,
-        )
-        for status in PlacementStatus
-    ]
+    figures += _by_status("placement", PlacementStatus, rows, total_key)
     return Section("placements", _("Placements"), figures)
 
 
