@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import logging
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from marketplace import csrf as csrf_check
-from marketplace import page_cache
+from marketplace import page_cache, request_log
 from marketplace.addresses import with_city
 from marketplace.auth import sessions
 from marketplace.auth.forms import LogoutForm
@@ -73,6 +74,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_request_hooks(app)
+    request_log.register(app)
     register_error_handlers(app)
     register_cli(app)
     return app
@@ -89,6 +91,8 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     register_formatters(app)
     limiter.init_app(app)
+    # Flask-Limiter reports each exceeded limit at INFO with its key, a visitor's IP address.
+    logging.getLogger("flask-limiter").setLevel(logging.WARNING)
     compress.init_app(app)
     bootstrap.init_app(app)
     login_manager.init_app(app)
@@ -107,7 +111,8 @@ FEATURES = (
     "mentors", "participants", "applications", "placements", "training", "events", "calendars",
     "conversations", "plans", "certificates", "recommendations", "matching",
     "questionnaires", "admin", "sites",
-    "audit", "mail", "indicators", "open_data",
+    "audit", "mail", "indicators", "open_data", "privacy",
+    "two_factor",
 )  # fmt: skip
 
 

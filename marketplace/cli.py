@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import signal
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
+import sqlalchemy as sa
 from babel.messages.frontend import CommandLineInterface
 from flask import Flask, current_app
 
+from marketplace.backup.cli import backup
 from marketplace.config import PROJECT_ROOT
 from marketplace.i18n import LANGUAGES
 
@@ -95,16 +100,75 @@ def outbox():
     pass
 
 
-@outbox.command(help="Deliver pending messages over SMTP (for cron; safe to run repeatedly).")
-def send():
-    from marketplace.mail.services import deliver_pending, pending_messages
+def _mail_is_captured() -> bool:
+    if current_app.config["MAIL_SERVER"]:
+        return False
+    click.echo("MARKETPLACE_MAIL_SERVER is not set: mail stays captured in the outbox.")
+    return True
 
-    if not current_app.config["MAIL_SERVER"]:
-        click.echo("MARKETPLACE_MAIL_SERVER is not set: mail stays captured in the outbox.")
+
+@outbox.command(help="Deliver the messages that are due over SMTP (for cron; safe to run often).")
+def send():
+    from marketplace.mail.services import count_due, deliver_pending
+
+    if _mail_is_captured():
         return
-    with click.progressbar(length=len(pending_messages()), label="Sending") as bar:
+    with click.progressbar(length=count_due(), label="Sending") as bar:
         sent, failed = deliver_pending(progress=bar)
-    click.echo(f"Sent {sent} messages, {failed} failed.")
+    click.echo(f"Sent {sent} messages, {failed} attempts failed (retried later).")
+
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+@contextmanager
+def _stop_on_signals(stop: threading.Event):
+    """SIGTERM (from a service manager) and Ctrl+C end the worker between two messages."""
+
+    def handle(_signum, _frame):
+        stop.set()
+
+    previous = {number: signal.signal(number, handle) for number in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+@outbox.command(
+    help="Keep delivering messages as they fall due, until stopped with SIGTERM or Ctrl+C. "
+    "An alternative to 'send' from cron; several workers and cron may run together."
+)
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    help="Seconds between two looks at the outbox.",
+)
+def worker(interval: float):
+    from marketplace.extensions import db
+    from marketplace.mail.services import deliver_pending
+
+    if _mail_is_captured():
+        return
+    stop = threading.Event()
+    sent = failed = 0
+    click.echo(f"Delivering e-mail every {interval:g} seconds; stop with SIGTERM or Ctrl+C.")
+    with _stop_on_signals(stop):
+        while not stop.is_set():
+            try:
+                delivery = deliver_pending(should_stop=stop.is_set)
+            except sa.exc.OperationalError:
+                # The database is restarting or unreachable: try again at the next round.
+                current_app.logger.exception("The outbox could not be read")
+                db.session.rollback()
+            else:
+                sent, failed = sent + delivery.sent, failed + delivery.failed
+            db.session.remove()  # hold no connection while waiting
+            stop.wait(interval)
+    click.echo(f"Stopped. Sent {sent} messages, {failed} attempts failed (retried later).")
 
 
 @click.command("create-admin", help="Make EMAIL a super-admin, creating the account if needed.")
@@ -150,6 +214,17 @@ def register_cli(app: Flask) -> None:
     # Imported here: the command imports the matching services and with them most features'
     # models, which importing marketplace must not pull in.
     from marketplace.matching.commands import matching
+    from marketplace.privacy.cli import privacy
 
-    for command in (translate, demo, outbox, create_admin, postings, reminders, matching):
+    for command in (
+        translate,
+        demo,
+        outbox,
+        create_admin,
+        postings,
+        reminders,
+        matching,
+        backup,
+        privacy,
+    ):
         app.cli.add_command(command)

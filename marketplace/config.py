@@ -89,8 +89,12 @@ def load_config(instance_path: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(
             _env("DATABASE_URL") or default_sqlite_url(instance_path)
         ),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: a database error's text never carries the values it was given (a
+        # name, an e-mail address), so an error log holds no personal data.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI", "memory://"),
+        # "json": one JSON object per log line, with the request id (marketplace/request_log.py).
+        "LOG_FORMAT": _env("LOG_FORMAT", "text"),
         # A Redis outage must not lock everyone out of the site; the limits resume with Redis.
         "RATELIMIT_SWALLOW_ERRORS": True,
         "RATELIMIT_HEADERS_ENABLED": False,

@@ -27,6 +27,7 @@ from marketplace.organisations.models import Organisation
 from marketplace.participants import services as participants
 from marketplace.participants.models import ParticipantProfile
 from marketplace.postings.models import Posting
+from marketplace.privacy import erasure
 from marketplace.sites.models import Site, SiteHoursPlan, TrainingCategory
 
 DEMO_PASSWORD = "demo-mentoring-2026"
@@ -138,8 +139,16 @@ def load_demo_data() -> int:
     load_matching()
     _date_the_past()
     _issue_certificates()
+    _ask_for_erasure()
     # The matching round brings participants of its own.
     return db.session.scalar(sa.select(sa.func.count()).select_from(User))
+
+
+def _ask_for_erasure() -> None:
+    """Aziz has asked for his data to be erased, so Ilze finds the request on her home page and
+    can confirm it (and the indicators stay as they were)."""
+    aziz = db.session.scalar(sa.select(User).where(User.email == "aziz@example.org"))
+    erasure.request_erasure(aziz)
 
 
 def _issue_certificates() -> None:

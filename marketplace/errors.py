@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.http import HTTP_STATUS_CODES
 
 from marketplace.extensions import db
@@ -92,6 +92,10 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
+        if isinstance(error, SecurityError):
+            # A host name not in MARKETPLACE_TRUSTED_HOSTS: no page of this site can be built
+            # for it (every link would name that host), so a plain answer.
+            return current_app.response_class("Unknown host.", 400, mimetype="text/plain")
         return render_error(error.code if error.code in ERROR_TEXTS else 400)
 
     @app.errorhandler(Exception)

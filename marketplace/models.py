@@ -47,6 +47,7 @@ from marketplace.recommendations.models import Invitation
 from marketplace.reminders.models import ReminderLog
 from marketplace.sites.models import Site, SiteHoursPlan, SitePartnership
 from marketplace.training.models import Enrolment, TrainingSession
+from marketplace.two_factor.models import RecoveryCode, SecondFactor
 from marketplace.workflow.models import StatusChange
 
 __all__ = [
@@ -88,6 +89,7 @@ __all__ = [
     "QuestionOption",
     "Questionnaire",
     "RecommendedSupport",
+    "RecoveryCode",
     "ReminderLog",
     "Response",
     "RoleGrant",
@@ -95,6 +97,7 @@ __all__ = [
     "RoundPair",
     "RoundPosting",
     "Rsvp",
+    "SecondFactor",
     "Site",
     "SiteHoursPlan",
     "SitePartnership",

@@ -74,6 +74,7 @@ ACCESS: dict[str, dict[str, frozenset[str]]] = {
     "auth.login": {"GET": ANYONE, "POST": ANYONE},
     "auth.logout": {"POST": SIGNED_IN},
     "auth.privacy": {"GET": ANYONE},
+    "readyz": {"GET": ANYONE},
     "auth.register": {"GET": ANYONE, "POST": ANYONE},
     "auth.resend_confirmation": {"GET": ANYONE, "POST": ANYONE},
     "auth.reset_password": {"GET": ANYONE, "POST": ANYONE},
@@ -84,6 +85,11 @@ ACCESS: dict[str, dict[str, frozenset[str]]] = {
     # Captured mail: development only; production answers 404 (tests/test_mail.py).
     "mail.outbox": {"GET": ANYONE},
     "mail.message": {"GET": ANYONE},
+    # Undelivered mail: each coordinator sees messages to their own site's accounts (the world's
+    # first message is to one of the site's people; it is not failed, so sending it again only
+    # says so).
+    "mail.failed": {"GET": COORDINATORS},
+    "mail.send_again": {"POST": SITE_COORDINATION},
     # Administration: users of the coordinator's own site; sites for the super-admin.
     "admin.users": {"GET": COORDINATORS},
     "admin.user": {"GET": SITE_COORDINATION},
@@ -249,10 +255,26 @@ ACCESS: dict[str, dict[str, frozenset[str]]] = {
         "GET": HOTEL | SITE_COORDINATION,
         "POST": HOTEL | SITE_COORDINATION,
     },
+    # Privacy: everyone downloads their own data and may ask for erasure; the coordination of
+    # the person's site downloads it for them and confirms (the world's participant has not
+    # asked, so confirming leads back to the list of requests).
+    "privacy.my_data": {"GET": SIGNED_IN},
+    "privacy.their_data": {"GET": SITE_COORDINATION},
+    "privacy.ask_erasure": {"GET": SIGNED_IN, "POST": SIGNED_IN},
+    "privacy.cancel_erasure": {"POST": SIGNED_IN},
+    "privacy.requests": {"GET": COORDINATORS},
+    "privacy.decide": {"GET": SITE_COORDINATION, "POST": SITE_COORDINATION},
+    # The second login step: each person's own; the code page is for a login under way, and
+    # sends anyone without one back to log in.
+    "two_factor.settings": {"GET": SIGNED_IN, "POST": SIGNED_IN},
+    "two_factor.turn_off": {"POST": SIGNED_IN},
+    "two_factor.recovery_codes": {"POST": SIGNED_IN},
+    "two_factor.second_step_page": {"GET": ANYONE, "POST": ANYONE},
 }
 
-# Ending every device signs the person out, so success is the way to the login page.
-ENDS_AT_LOGIN = {"account.end_all_devices"}
+# Ending every device signs the person out, and the second login step without a login under way
+# sends back to log in: for these, success is the way to the login page.
+ENDS_AT_LOGIN = {"account.end_all_devices", "two_factor.second_step_page"}
 # What showing a page may write: every request refreshes the device's last-seen time; these
 # pages mark as read what the person has now seen.
 ALWAYS_WRITTEN = {"user_session"}
@@ -260,6 +282,9 @@ GET_WRITES = {
     "notifications.inbox": {"notification"},
     "applications.show": {"thread_read"},
     "placements.show": {"thread_read"},
+    # Handing out a person's data is recorded.
+    "privacy.my_data": {"audit_entry"},
+    "privacy.their_data": {"audit_entry"},
 }
 
 

@@ -49,7 +49,11 @@ def test_create_admin_refuses_a_common_password(runner):
 
 # Commands that work on files, not on the site's data (test_translations runs the extraction);
 # running them here would rewrite the catalogs in the working tree.
-WORK_ON_FILES = {"translate extract", "translate update", "translate compile", "translate init"}
+# Commands on files rather than on the programme's data; the backups are run in test_backup.py.
+WORK_ON_FILES = {
+    "translate extract", "translate update", "translate compile", "translate init",
+    "backup create", "backup restore",
+}  # fmt: skip
 
 LINK = re.compile(r"\bhttps?://\S+")
 
@@ -130,12 +134,16 @@ def test_every_command_runs_without_a_request_and_mails_links_to_the_configured_
 
     assert "stays captured" in run(runner, "outbox", "send")
     ran.add("outbox send")
+    assert "stays captured" in run(runner, "outbox", "worker")
+    ran.add("outbox worker")
     assert "Created" in run(
         runner, "create-admin", "cron@example.org", input="long enough words\n" * 2
     )
     ran.add("create-admin")
     assert "nothing saved" in run(runner, "matching", "run", "--site", "riga", "--dry-run")
     ran.add("matching run")
+    assert "Anonymised 0 participants." in run(runner, "privacy", "purge")  # no site keeps less
+    ran.add("privacy purge")
 
     assert ran | WORK_ON_FILES == own_commands(app.cli), "a new command needs a run here"
 

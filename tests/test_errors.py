@@ -36,3 +36,12 @@ def test_numbers_past_any_row_id_are_not_found_not_an_error(client):
     assert client.get("/postings/99999999999999999999").status_code == 404
     assert client.get("/organisations/2147483648").status_code == 404
     assert client.get("/postings/?page=99999999999999999999").status_code == 200
+
+
+def test_a_host_the_site_does_not_serve_is_refused_plainly(app):
+    app.config["TRUSTED_HOSTS"] = ["marketplace.example.org"]
+    client = app.test_client()
+    response = client.get("/postings/", headers={"Host": "evil.test"})
+    assert response.status_code == 400
+    assert response.get_data(as_text=True) == "Unknown host."
+    assert client.get("/healthz", base_url="http://marketplace.example.org").status_code == 200

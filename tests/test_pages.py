@@ -13,7 +13,7 @@ from tests.conftest import log_in
 
 PEOPLE = [None, *Role]
 # Not pages: JSON (the health check and the open data API) and the audit log's CSV download.
-SKIPPED_ENDPOINTS = {"main.healthz", "audit.download"}
+SKIPPED_ENDPOINTS = {"main.healthz", "readyz", "audit.download"}
 TITLE = re.compile(r"<title>(.*?)</title>", re.DOTALL)
 # A CSRF token, session value or signed link: a long unbroken run of token characters.
 TOKEN_LIKE = re.compile(r"[A-Za-z0-9_\-.]{32,}")

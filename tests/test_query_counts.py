@@ -21,10 +21,12 @@ from marketplace.accounts.roles import Role
 from marketplace.applications import services as applications
 from marketplace.audit import services as audit
 from marketplace.conversations import services as conversations
+from marketplace.db import utcnow
 from marketplace.events import services as events
 from marketplace.events.models import EventKind
 from marketplace.extensions import db
 from marketplace.languages import CefrLevel
+from marketplace.mail.models import OutboxMessage, OutboxStatus
 from marketplace.mail.services import queue_email
 from marketplace.matching import drafts, rounds
 from marketplace.mentors import services as mentors
@@ -585,6 +587,30 @@ def outbox(app, make_user):
         db.session.commit()
 
     return ListPage(english_client(app), "/dev/mail/", add)
+
+
+@list_page("undelivered mail")
+def undelivered_mail(app, make_user):
+    coordinator = make_user(Role.COORDINATOR)
+
+    def add(count):
+        for _ in range(count):
+            person = make_user(Role.PARTICIPANT)
+            db.session.add(
+                OutboxMessage(
+                    recipient=person.email,
+                    locale="en",
+                    subject="Hello",
+                    body_text="Hello",
+                    status=OutboxStatus.FAILED,
+                    attempts=6,
+                    last_error="550 No such mailbox",
+                    last_attempt_at=utcnow(),
+                )
+            )
+        db.session.commit()
+
+    return ListPage(signed_in(app, coordinator), "/admin/mail/failed", add)
 
 
 @list_page("questionnaire sites")

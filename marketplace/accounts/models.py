@@ -32,6 +32,9 @@ class User(TimestampMixin, Base):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     site_id: Mapped[int | None] = mapped_column(sa.ForeignKey("site.id", ondelete="RESTRICT"))
     reminder_emails: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # The person asked for their data to be erased (privacy/erasure.py); a coordinator confirms.
+    erasure_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Name and e-mail, lower-cased and without diacritics, for searching (see search.py).
     search_text: Mapped[str] = mapped_column(sa.String(400), default="", server_default="")
 

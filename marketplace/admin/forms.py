@@ -2,7 +2,7 @@ from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SearchField, StringField, SubmitField
+from wtforms import BooleanField, SearchField, StringField, SubmitField
 from wtforms.validators import (
     AnyOf,
     DataRequired,
@@ -114,6 +114,16 @@ class SiteForm(FlaskForm):
             InputRequired(message=_l("Please enter a number.")),
             NumberRange(min=1, max=50, message=_l("Enter a whole number from 1 to 50.")),
         ],
+    )
+    retention_months = WholeNumberField(
+        _l("Months without a login before a participant who never had a placement is anonymised"),
+        validators=[
+            Optional(),
+            NumberRange(min=6, max=240, message=_l("Enter a whole number from 6 to 240.")),
+        ],
+    )
+    staff_second_factor = BooleanField(
+        _l("Coordinators and super-admins must log in with a code from an app too")
     )
     submit = SubmitField(_l("Save"))
 

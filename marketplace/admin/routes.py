@@ -252,6 +252,8 @@ def _edit_site(site: Site | None):
         values["min_participant_age"] = form.min_participant_age.data
         values["max_participant_age"] = form.max_participant_age.data
         values["max_open_applications"] = form.max_open_applications.data
+        values["retention_months"] = form.retention_months.data
+        values["staff_second_factor"] = form.staff_second_factor.data
         if services.slug_taken(values["slug"], site):
             form.slug.errors.append(_("Another site already uses this short name."))
         else:

@@ -19,6 +19,8 @@ from marketplace.i18n import SESSION_KEY
 from marketplace.rate_limits import ConfiguredLimit, limited, per_address, within_allowance
 from marketplace.redirects import is_own_path, safe_next
 from marketplace.sites.services import all_sites
+from marketplace.two_factor import second_step
+from marketplace.two_factor import services as two_factor
 
 REGISTRATIONS = ConfiguredLimit("REGISTRATIONS_PER_IP", per_address)
 RESET_REQUESTS = ConfiguredLimit("PASSWORD_RESET_REQUESTS_PER_IP", per_address)
@@ -68,13 +70,21 @@ def login():
         if places is None:
             abort(429)
         outcome, user = services.authenticate(form.email.data, form.password.data)
-        if outcome is not services.LoginOutcome.WRONG:
-            attempts.give_back(places)  # only failures count
+        # Only failures count; so does a right password that still needs its code, or someone
+        # who has the password could guess at codes through unlimited fresh logins.
+        needs_code = outcome is services.LoginOutcome.OK and two_factor.is_enabled(user)
+        if outcome is not services.LoginOutcome.WRONG and not needs_code:
+            attempts.give_back(places)
         if outcome is services.LoginOutcome.OK:
             _fresh_session_for_login()
+            next_page = safe_next(request.args.get("next"))
+            if needs_code:
+                services.open_session(user, remember=form.remember.data, second_step=True)
+                second_step.begin(user, form.remember.data, next_page)
+                return redirect(url_for("two_factor.second_step_page"))
             services.open_session(user, remember=form.remember.data)
             login_user(user, remember=form.remember.data)
-            return redirect(safe_next(request.args.get("next")))
+            return redirect(next_page)
         if outcome is services.LoginOutcome.UNCONFIRMED:
             flash(
                 _(

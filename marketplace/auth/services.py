@@ -26,7 +26,7 @@ from marketplace.links import url_for_email
 from marketplace.mail.services import queue_email
 from marketplace.sites.models import Site
 
-PRIVACY_NOTICE_VERSION = "2026-11"
+PRIVACY_NOTICE_VERSION = "2026-12"
 # What a person may say they are when registering; the role is granted at the chosen site.
 REGISTRATION_CHOICES = (
     (Role.PARTICIPANT, _l("I am a young person looking for mentoring or work")),
@@ -217,12 +217,20 @@ def record_throttled_login(email: str) -> None:
     record_failed_login(LoginFailure.THROTTLED, email, find_user(email))
 
 
-def open_session(user: User, *, remember: bool) -> None:
-    """Start a new server-side session for a person who has just proved who they are."""
+def open_session(user: User, *, remember: bool, second_step: bool = False) -> None:
+    """Start a new server-side session for a person who has just proved who they are — or, with
+    ``second_step``, who gave the right password and must still give a code (two_factor/): the
+    session exists then, but counts as a login only once ``finish_login`` runs."""
     sessions.start(user, remember=remember)
+    if not second_step:
+        finish_login(user)
+    db.session.commit()
+
+
+def finish_login(user: User) -> None:
+    """The caller commits."""
     user.last_login_at = utcnow()
     audit.record("login.success", actor=user, obj=user, site_id=user.site_id)
-    db.session.commit()
 
 
 def log_out(user: User) -> None:

@@ -41,6 +41,7 @@ from marketplace.placements.models import (
 from marketplace.plans import services as plans
 from marketplace.plans.models import Plan, PlanVersion, VersionStatus
 from marketplace.postings.models import Posting, PostingStatus
+from marketplace.privacy import erasure
 from marketplace.questionnaires import services as questionnaires
 from marketplace.review import services as review
 from marketplace.sites.clock import today_at
@@ -641,6 +642,20 @@ def coordinator_items(user: User) -> list[TodoItem]:
                 if drafts == 1
                 else path_for("matching.index"),
                 count=drafts,
+                urgency=THIS_WEEK,
+            )
+        )
+    erasures = erasure.pending_count(user)
+    if erasures:
+        items.append(
+            TodoItem(
+                ngettext(
+                    "%(num)s person asked for their data to be erased",
+                    "%(num)s people asked for their data to be erased",
+                    erasures,
+                ),
+                path_for("privacy.requests"),
+                count=erasures,
                 urgency=THIS_WEEK,
             )
         )

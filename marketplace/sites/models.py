@@ -56,6 +56,11 @@ class Site(TimestampMixin, Base):
     max_participant_age: Mapped[int] = mapped_column(default=30, server_default="30")
     # How many applications a participant may have open at once.
     max_open_applications: Mapped[int] = mapped_column(default=5, server_default="5")
+    # After this many months without a login, a participant who never had a placement is
+    # anonymised by `flask privacy purge`; None keeps everyone until they ask.
+    retention_months: Mapped[int | None]
+    # Coordinators and super-admins of the site must log in with a second step (two_factor/).
+    staff_second_factor: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     hours_plan: Mapped[list[SiteHoursPlan]] = relationship(
         back_populates="site", cascade="all, delete-orphan", lazy="selectin"

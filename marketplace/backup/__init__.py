@@ -1,0 +1,1 @@
+"""Backups of the SQLite database: ``flask backup create`` and ``flask backup restore``."""
