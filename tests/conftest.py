@@ -1,7 +1,9 @@
 """Test fixtures: an app per test on a freshly migrated database, clients and factories.
 
 The schema is built once per test session by running the migrations; each test then gets a copy
-of that SQLite file, or, on PostgreSQL (MARKETPLACE_TEST_DATABASE_URL), emptied tables.
+of that SQLite file, or, on PostgreSQL (MARKETPLACE_TEST_DATABASE_URL), emptied tables. The demo
+data is likewise loaded once per session and copied into each test that asks for it
+(``demo_database``). Templates are compiled once per session and shared by every test's app.
 
 With MARKETPLACE_TEST_NOW set to an instant (ISO 8601 with its offset, e.g. 2026-03-28T23:30:00Z)
 the whole session runs from that instant on, the clock ticking: the site's clock, the tests' dates
@@ -25,6 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import jinja2
 import pytest
 import sqlalchemy as sa
 import time_machine
@@ -85,6 +88,15 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         _time_travel = None
 
 
+# Tests that take a minute or more each: started first, so that the other tests fill the
+# workers around them rather than leaving one worker busy with them at the end of the run.
+LONGEST_TESTS = ("tests/test_hostile_input.py::", "tests/test_access_matrix.py::")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: not item.nodeid.startswith(LONGEST_TESTS))
+
+
 def pytest_report_header(config: pytest.Config) -> str | None:
     if TEST_NOW:
         instant = instant_from_setting(TEST_NOW).isoformat()
@@ -127,8 +139,16 @@ def _database_of_this_worker(url: str) -> str:
         )
         if not exists:
             connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        _commit_without_waiting_for_the_disk(connection, name)
     engine.dispose()
     return configured.set(database=name).render_as_string(hide_password=False)
+
+
+def _commit_without_waiting_for_the_disk(connection, name: str) -> None:
+    """A test database is thrown away after the run: its commits need not survive a power cut,
+    so PostgreSQL answers them without waiting for the disk (every test commits often).
+    Visibility, locks and isolation between transactions are unchanged."""
+    connection.exec_driver_sql(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
 
 
 @pytest.fixture(scope="session")
@@ -136,6 +156,11 @@ def migrated_database(tmp_path_factory) -> str:
     """The URL of a database upgraded from empty by the migrations, once per session."""
     if POSTGRES_URL:
         url = _database_of_this_worker(POSTGRES_URL)
+        if url == POSTGRES_URL:  # one process: the configured database itself
+            engine = sa.create_engine(normalise_database_url(url), isolation_level="AUTOCOMMIT")
+            with engine.connect() as connection:
+                _commit_without_waiting_for_the_disk(connection, engine.url.database)
+            engine.dispose()
         engine = sa.create_engine(normalise_database_url(url))
         with engine.begin() as connection:
             connection.exec_driver_sql("DROP SCHEMA public CASCADE")
@@ -151,20 +176,91 @@ def migrated_database(tmp_path_factory) -> str:
 
 
 def _empty_postgres_tables() -> None:
-    tables = ", ".join(
-        f'"{table.name}"' for table in db.metadata.sorted_tables if table.name != "alembic_version"
+    """Every table emptied and every id sequence back at its start, as after the migrations.
+
+    A test fills a few tables with a few rows: deleting those rows is much quicker than
+    truncating all tables (which makes new files for each one and waits for the disk)."""
+    tables = [table for table in db.metadata.sorted_tables if table.name != "alembic_version"]
+    quote = db.engine.dialect.identifier_preparer.quote
+    filled = db.session.execute(
+        sa.text("SELECT " + ", ".join(f"EXISTS (SELECT 1 FROM {quote(t.name)})" for t in tables))
+    ).one()
+    # Children before their parents, so that no foreign key is left pointing nowhere.
+    for table, has_rows in reversed(list(zip(tables, filled, strict=True))):
+        if has_rows:
+            db.session.execute(table.delete())
+    # Sequences never used since their last restart show no last value.
+    db.session.execute(
+        sa.text(
+            "SELECT setval(format('%I.%I', schemaname, sequencename)::regclass, start_value, false)"
+            " FROM pg_sequences WHERE schemaname = current_schema() AND last_value IS NOT NULL"
+        )
     )
-    db.session.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     db.session.commit()
+
+
+def _sqlite_copy(template_url: str, tmp_path: Path) -> str:
+    copy = tmp_path / "test.sqlite"
+    shutil.copyfile(template_url.removeprefix("sqlite:///"), copy)
+    return f"sqlite:///{copy}"
 
 
 @pytest.fixture
 def database_url(migrated_database, tmp_path) -> str:
     if POSTGRES_URL:
         return migrated_database
-    copy = tmp_path / "test.sqlite"
-    shutil.copyfile(migrated_database.removeprefix("sqlite:///"), copy)
-    return f"sqlite:///{copy}"
+    return _sqlite_copy(migrated_database, tmp_path)
+
+
+@dataclass
+class DemoDatabase:
+    """The demo data (``flask demo load``), loaded once per session: loading it takes seconds,
+    copying it milliseconds. Each test that uses it starts from the demo as loaded, whatever an
+    earlier test changed: on SQLite with a copy of the file, on PostgreSQL with its rows put
+    back into the emptied tables (ids and id sequences as loaded)."""
+
+    url: str
+    rows: dict[str, list[dict]] | None  # PostgreSQL
+    secrets: dict[str, str]  # tokens and passwords made while loading, for the log guard
+
+    def database_url_for(self, tmp_path: Path) -> str:
+        return self.url if POSTGRES_URL else _sqlite_copy(self.url, tmp_path)
+
+    def put_back(self, config: pytest.Config) -> None:
+        """In the test's app context, with the database from ``database_url_for``."""
+        from tests.access_requests import restore
+        from tests.log_guard import GUARD
+
+        if self.rows is not None:
+            restore(self.rows)
+        # The log guard looks for the secrets made during this test; the demo's were made
+        # while loading it, so they are handed over again.
+        config.stash[GUARD].known.recorded.update(self.secrets)
+
+
+@pytest.fixture(scope="session")
+def demo_database(migrated_database, tmp_path_factory, pytestconfig) -> DemoDatabase:
+    from tests.access_requests import snapshot
+    from tests.log_guard import GUARD
+
+    known = pytestconfig.stash[GUARD].known
+    before = dict(known.recorded)
+    if POSTGRES_URL:
+        url = migrated_database
+    else:
+        url = _sqlite_copy(migrated_database, tmp_path_factory.mktemp("demo"))
+    app = create_test_app(base_config(url))
+    rows = None
+    with app.app_context():
+        result = app.test_cli_runner().invoke(args=["demo", "load"])
+        assert "Loaded demo data" in result.output, result.output
+        if POSTGRES_URL:
+            rows = snapshot()
+            _empty_postgres_tables()
+        db.session.remove()
+        db.engine.dispose()
+    made = {value: kind for value, kind in known.recorded.items() if value not in before}
+    return DemoDatabase(url, rows, made)
 
 
 @pytest.fixture
@@ -193,10 +289,49 @@ class IsolatedClient(FlaskClient):
             _cv_app.reset(outer_context)
 
 
+class SharedTemplateCode(jinja2.BytecodeCache):
+    """Compiled templates kept for the whole session and shared by every test's app.
+
+    Each test makes a new app, and with it a new Jinja environment that would compile again
+    every template it renders. All these apps are made by ``create_app`` alike, so a template's
+    code is the same in each; a template whose source changes is compiled again (its checksum
+    differs)."""
+
+    def __init__(self):
+        self.code: dict[str, tuple[str, object]] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        checksum, code = self.code.get(bucket.key, (None, None))
+        if code is not None and checksum == bucket.checksum:
+            bucket.code = code
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.code[bucket.key] = (bucket.checksum, bucket.code)
+
+
+TEMPLATE_CODE = SharedTemplateCode()
+
+
+def _write_without_waiting_for_the_disk(dbapi_connection, _record) -> None:
+    """A test's SQLite file is thrown away after the test: with its write-ahead log, commits need
+    not reach the disk at once (they still do at each checkpoint). Locks, visibility and
+    isolation are unchanged."""
+    dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+
+
+def create_test_app(config: dict):
+    app = create_app(config)
+    app.test_client_class = IsolatedClient
+    app.jinja_env.bytecode_cache = TEMPLATE_CODE
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            sa.event.listen(db.engine, "connect", _write_without_waiting_for_the_disk)
+    return app
+
+
 @pytest.fixture
 def app(app_config):
-    app = create_app(app_config)
-    app.test_client_class = IsolatedClient
+    app = create_test_app(app_config)
     with app.app_context():
         yield app
         db.session.remove()

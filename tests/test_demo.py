@@ -36,9 +36,15 @@ LANGUAGES = {"en", "lv", "sv", "ru", "uk"}
 
 
 @pytest.fixture
-def demo(app, runner):
-    result = runner.invoke(args=["demo", "load"])
-    assert "Loaded demo data" in result.output, result.output
+def database_url(demo_database, tmp_path):
+    """Each test starts from the demo as ``flask demo load`` leaves it, loaded once for all of
+    them (tests/conftest.py)."""
+    return demo_database.database_url_for(tmp_path)
+
+
+@pytest.fixture
+def demo(app, demo_database, pytestconfig):
+    demo_database.put_back(pytestconfig)
     return {site.slug: site for site in db.session.scalars(sa.select(Site))}
 
 

@@ -655,20 +655,63 @@ class Snapshot:
             f"(SELECT count(*) FROM {quoted(t.name)}) AS {quoted(t.name)}" for t in self.tables
         )
         self.counting = sa.text("SELECT " + ", ".join(counts))
+        self.referring = tables_referring_to(self.tables)
+        # Until the statements are watched (``watch``), any table may have changed.
+        self.changed = {t.name for t in self.tables}
+
+    def watch(self, _connection, _cursor, statement, *_args) -> None:
+        """Note the tables a statement may change; one not understood may change any."""
+        if READ_ONLY.match(statement):
+            return
+        match = WRITE.match(statement)
+        self.changed |= {match.group(1)} if match else {t.name for t in self.tables}
 
     def restore(self) -> None:
+        """Put back the tables changed since the last restore, and every table referring to one
+        of them (a deleted row takes rows referring to it along): the others hold the rows of
+        the snapshot still, as no statement wrote to them."""
         db.session.rollback()
+        changed = set()
+        for name in self.changed:
+            changed |= self.referring[name]
         for table in reversed(self.tables):
-            db.session.execute(table.delete())
+            if table.name in changed:
+                db.session.execute(table.delete())
         for table in self.tables:
-            if self.rows[table.name]:
+            if table.name in changed and self.rows[table.name]:
                 db.session.execute(table.insert(), self.rows[table.name])
         db.session.commit()
         db.session.expire_all()
+        self.changed = set()
 
     def tables_with_other_counts(self) -> set[str]:
         now = db.session.execute(self.counting).one()._mapping
         return {name for name, count in self.counts.items() if now[name] != count}
+
+
+# Statements that change no table, and those that change the one they name.
+READ_ONLY = re.compile(
+    r"^\s*(?:SELECT|PRAGMA|BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|SHOW)\b", re.IGNORECASE
+)
+WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)
+
+
+def tables_referring_to(tables) -> dict[str, set[str]]:
+    """For each table, itself and every table referring to it, directly or through others."""
+    referred_by: dict[str, set[str]] = defaultdict(set)
+    for table in tables:
+        for key in table.foreign_keys:
+            referred_by[key.column.table.name].add(table.name)
+    closure = {}
+    for table in tables:
+        found, todo = set(), [table.name]
+        while todo:
+            name = todo.pop()
+            if name not in found:
+                found.add(name)
+                todo.extend(referred_by[name])
+        closure[table.name] = found
+    return closure
 
 
 class PostgresLimits:
@@ -794,9 +837,11 @@ class FormChecker:
     def __enter__(self):
         self.app.logger.addHandler(self.errors)
         sa.event.listen(db.engine, "before_cursor_execute", self.nul)
+        sa.event.listen(db.engine, "before_cursor_execute", self.snapshot.watch)
         return self
 
     def __exit__(self, *_exception):
+        sa.event.remove(db.engine, "before_cursor_execute", self.snapshot.watch)
         sa.event.remove(db.engine, "before_cursor_execute", self.nul)
         self.app.logger.removeHandler(self.errors)
 

@@ -12,8 +12,9 @@ from tests import access_requests, access_world
 from tests.conftest import log_in
 
 PEOPLE = [None, *Role]
-# Not pages: JSON (the health check and the open data API) and the audit log's CSV download.
-SKIPPED_ENDPOINTS = {"main.healthz", "readyz", "audit.download"}
+# Not pages: JSON (the health and readiness checks, the open data API) and downloads (the audit
+# log's CSV, a person's data), tested where they are made.
+SKIPPED_ENDPOINTS = {"main.healthz", "readyz", "audit.download", "privacy.my_data"}
 TITLE = re.compile(r"<title>(.*?)</title>", re.DOTALL)
 # A CSRF token, session value or signed link: a long unbroken run of token characters.
 TOKEN_LIKE = re.compile(r"[A-Za-z0-9_\-.]{32,}")

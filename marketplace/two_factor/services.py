@@ -9,7 +9,6 @@ import time
 import pyotp
 import segno
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from markupsafe import Markup
 
 from marketplace.accounts.models import User
@@ -31,28 +30,31 @@ def factor_of(user: User) -> SecondFactor | None:
 
 
 def is_enabled(user: User) -> bool:
-    return factor_of(user) is not None
+    return bool(db.session.scalar(sa.select(_has_factor(user))))
 
 
 def is_required(user: User) -> bool:
     """Coordinators and super-admins must use it when a site they belong to says so."""
     if not user.has_role(Role.COORDINATOR, Role.SUPER_ADMIN):
         return False
+    return bool(db.session.scalar(sa.select(_requiring_site(user))))
+
+
+def _has_factor(user: User) -> sa.Exists:
+    return sa.exists().where(SecondFactor.user_id == user.id)
+
+
+def _requiring_site(user: User) -> sa.Exists:
     sites = user.sites_for(Role.COORDINATOR) | ({user.site_id} if user.site_id else set())
-    return bool(sites) and bool(
-        db.session.scalar(
-            sa.select(sa.func.count())
-            .select_from(Site)
-            .where(Site.id.in_(sites), Site.staff_second_factor.is_(True))
-        )
-    )
+    return sa.exists().where(Site.id.in_(sites), Site.staff_second_factor.is_(True))
 
 
 def must_set_up(user: User) -> bool:
-    """Required and not yet set up; no query for people who cannot be required."""
+    """Required and not yet set up: asked before every request, so one query, and none for
+    people who cannot be required."""
     if not user.has_role(Role.COORDINATOR, Role.SUPER_ADMIN):
         return False
-    return is_required(user) and not is_enabled(user)
+    return bool(db.session.scalar(sa.select(sa.and_(_requiring_site(user), ~_has_factor(user)))))
 
 
 def new_secret() -> str:
@@ -62,10 +64,7 @@ def new_secret() -> str:
 def qr_code(user: User, secret: str) -> Markup:
     """The set-up QR code as inline SVG (no image request, no inline style)."""
     uri = pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
-    svg = segno.make(uri, error="m").svg_inline(
-        scale=4, dark="#000", light="#fff", title=_("QR code for your authenticator app")
-    )
-    return Markup(svg)
+    return Markup(segno.make(uri, error="m").svg_inline(scale=4, dark="#000", light="#fff"))
 
 
 def _step(totp: pyotp.TOTP, code: str, last_step: int) -> int | None:
