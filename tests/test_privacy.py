@@ -17,6 +17,7 @@ from marketplace.accounts.roles import Role
 from marketplace.applications.models import Application
 from marketplace.audit.models import AuditEntry
 from marketplace.auth import sessions
+from marketplace.conversations.models import Message
 from marketplace.db import Base
 from marketplace.errors import _without_row_values
 from marketplace.extensions import db
@@ -27,6 +28,7 @@ from marketplace.participants import services as participants
 from marketplace.placements.models import Placement
 from marketplace.privacy import erasure, export, retention
 from marketplace.privacy.labels import FIELD_LABELS, shown_fields
+from marketplace.workflow.models import StatusChange
 from tests.conftest import TEST_PASSWORD, english_client, log_in
 from tests.indicators_fixture import END, START, build
 from tests.participant_helpers import make_participant, pdf_file
@@ -56,7 +58,7 @@ def figures(site, anonymous=False) -> dict:
 
 def test_a_participant_downloads_her_data_readable_and_for_programs(app, signed_in_client):
     client, user = signed_in_client(Role.PARTICIPANT, display_name="Olena Kovalenko")
-    make_participant(app, user)
+    make_participant(app, user, submit=True)
     client.post("/participants/me/cv", data={"cv": (io.BytesIO(pdf_file()), "Olena CV.pdf")})
     client.post("/account/", data={"language": "uk"})
 
@@ -67,6 +69,7 @@ def test_a_participant_downloads_her_data_readable_and_for_programs(app, signed_
     assert sorted(archive.namelist()) == ["cv-Olena CV.pdf", "data.html", "data.json"]
     data = json.loads(archive.read("data.json"))
     assert data["person"]["name"] == "Olena Kovalenko"
+    assert [step["to_status"] for step in data["status_history"]] == ["draft", "submitted"]
     assert data["account"][0]["email"] == user.email
     assert data["profile"][0]["date_of_birth"] == "2001-05-04"
     assert data["languages"] == [
@@ -204,6 +207,22 @@ def test_confirmed_erasure_anonymises_her_and_keeps_the_figures(app, programme, 
     participant_client = english_client(app)
     log_in(participant_client, olena)
     participant_client.post("/participants/me/cv", data={"cv": (io.BytesIO(pdf_file()), "cv.pdf")})
+    application_id = db.session.scalar(
+        sa.select(Application.id).where(Application.participant_id == profile.id).limit(1)
+    )
+    db.session.add_all(
+        [
+            StatusChange(
+                object_type="Application", object_id=application_id, from_status="submitted",
+                to_status="declined", reason="Olena's Latvian is not yet good enough",
+            ),
+            Message(
+                thread_kind="application", thread_id=application_id,
+                author_id=programme.coordinator.id, body="Olena, how is your course going?",
+            ),
+        ]
+    )  # fmt: skip
+    db.session.commit()
     with app.test_request_context():
         before = figures(programme.site), figures(programme.site, anonymous=True)
         cv_file = participants.cv_path(profile)
@@ -239,6 +258,15 @@ def test_confirmed_erasure_anonymises_her_and_keeps_the_figures(app, programme, 
         sa.select(Application.motivation).where(Application.participant_id == profile.id)
     ).all()
     assert motivations and set(motivations) == {""}
+    changes = db.session.scalars(
+        sa.select(StatusChange.reason).where(
+            StatusChange.object_type == "Application", StatusChange.object_id == application_id
+        )
+    ).all()
+    assert changes and set(changes) == {""}
+    assert db.session.scalars(
+        sa.select(Message.body).where(Message.thread_id == application_id)
+    ).all() == [""]
     assert sessions.live_sessions(olena) == []
     # Her open session ended at once: the next page asks to log in.
     assert participant_client.get("/dashboard").status_code == 302

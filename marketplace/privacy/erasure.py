@@ -37,7 +37,8 @@ from marketplace.organisations.services import coordinators_of
 from marketplace.participants import services as participants
 from marketplace.participants.models import ParticipantProfile
 from marketplace.placements.models import MentoringSession, Placement, PlacementStatus
-from marketplace.plans.models import Plan, PlanGoal, PlanVersion
+from marketplace.plans.models import PlanGoal, PlanVersion
+from marketplace.privacy import scope
 from marketplace.problems import Problem
 from marketplace.questionnaires.models import Answer, Response
 from marketplace.reminders.models import ReminderLog
@@ -177,26 +178,20 @@ def _erase_participant(profile: ParticipantProfile) -> None:
     profile.cv_stored_name = profile.cv_original_name = profile.cv_uploaded_at = None
     responses = sa.select(Response.id).where(Response.profile_id == profile.id)
     db.session.execute(sa.update(Answer).where(Answer.response_id.in_(responses)).values(value=""))
-    applications = sa.select(Application.id).where(Application.participant_id == profile.id)
     db.session.execute(
         sa.update(Application)
         .where(Application.participant_id == profile.id)
         .values(motivation="", decline_note="", coordinator_comment="", offer_message="")
     )
-    placements = sa.select(Placement.id).where(Placement.participant_id == profile.id)
     db.session.execute(
         sa.update(Placement).where(Placement.participant_id == profile.id).values(end_reason="")
     )
     db.session.execute(
         sa.update(MentoringSession)
-        .where(MentoringSession.placement_id.in_(placements))
+        .where(MentoringSession.placement_id.in_(scope.placements_of(profile)))
         .values(topic="", notes="", dispute_note="")
     )
-    versions = (
-        sa.select(PlanVersion.id)
-        .join(Plan, PlanVersion.plan_id == Plan.id)
-        .where(Plan.participant_id == profile.id)
-    )
+    versions = scope.plan_versions_of(profile)
     db.session.execute(sa.update(PlanVersion).where(PlanVersion.id.in_(versions)).values(note=""))
     db.session.execute(
         sa.update(PlanGoal)
@@ -204,33 +199,11 @@ def _erase_participant(profile: ParticipantProfile) -> None:
         .values(text="", reached_note="")
     )
     db.session.execute(
-        sa.update(StatusChange)
-        .where(
-            sa.or_(
-                sa.and_(
-                    StatusChange.object_type == "participant_profile",
-                    StatusChange.object_id == profile.id,
-                ),
-                sa.and_(
-                    StatusChange.object_type == "application",
-                    StatusChange.object_id.in_(applications),
-                ),
-                sa.and_(
-                    StatusChange.object_type == "placement",
-                    StatusChange.object_id.in_(placements),
-                ),
-            )
-        )
-        .values(reason="")
+        sa.update(StatusChange).where(scope.status_changes_of(profile)).values(reason="")
     )
     # A certificate is a copy of their name and record: it goes, and its code no longer checks.
     db.session.execute(sa.delete(Certificate).where(Certificate.participant_id == profile.id))
-    for thread_kind, ids in (("application", applications), ("placement", placements)):
-        db.session.execute(
-            sa.update(Message)
-            .where(Message.thread_kind == thread_kind, Message.thread_id.in_(ids))
-            .values(body="")
-        )
+    db.session.execute(sa.update(Message).where(scope.conversations_of(profile)).values(body=""))
 
 
 def _erase_mentor(user: User) -> None:

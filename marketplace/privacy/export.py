@@ -48,8 +48,9 @@ from marketplace.participants.models import (
     RecommendedSupport,
 )
 from marketplace.placements.models import MentoringSession, Placement
-from marketplace.plans.models import Plan, PlanGoal, PlanMeasure, PlanVersion
+from marketplace.plans.models import PlanGoal, PlanMeasure, PlanVersion
 from marketplace.postings.models import Posting
+from marketplace.privacy import scope
 from marketplace.privacy.labels import FIELD_LABELS, shown_fields
 from marketplace.questionnaires.models import Answer, Question, Response
 from marketplace.recommendations.models import Invitation
@@ -196,41 +197,17 @@ def _mentoring_sessions(profile: ParticipantProfile) -> list[dict]:
 
 def _status_history(profile: ParticipantProfile) -> list[dict]:
     """Every step of the person's profile, applications and placements (who took it aside)."""
-    applications = sa.select(Application.id).where(Application.participant_id == profile.id)
-    placements = sa.select(Placement.id).where(Placement.participant_id == profile.id)
-    query = (
-        sa.select(StatusChange)
-        .where(
-            sa.or_(
-                sa.and_(
-                    StatusChange.object_type == "participant_profile",
-                    StatusChange.object_id == profile.id,
-                ),
-                sa.and_(
-                    StatusChange.object_type == "application",
-                    StatusChange.object_id.in_(applications),
-                ),
-                sa.and_(
-                    StatusChange.object_type == "placement",
-                    StatusChange.object_id.in_(placements),
-                ),
-            )
-        )
-        .order_by(StatusChange.id)
-    )
+    query = sa.select(StatusChange).where(scope.status_changes_of(profile))
     return [
-        {key: value for key, value in record(c).items() if key != "actor_id"} for c in _rows(query)
+        {key: value for key, value in record(c).items() if key != "actor_id"}
+        for c in _rows(query.order_by(StatusChange.id))
     ]
 
 
 def _plan_rows(model, profile: ParticipantProfile) -> list[dict]:
-    versions = (
-        sa.select(PlanVersion.id)
-        .join(Plan, PlanVersion.plan_id == Plan.id)
-        .where(Plan.participant_id == profile.id)
-    )
     column = PlanVersion.id if model is PlanVersion else model.version_id
-    return [record(r) for r in _rows(sa.select(model).where(column.in_(versions)))]
+    query = sa.select(model).where(column.in_(scope.plan_versions_of(profile)))
+    return [record(r) for r in _rows(query)]
 
 
 def _training(profile: ParticipantProfile) -> list[dict]:
@@ -262,26 +239,12 @@ def _events(user: User) -> list[dict]:
 def _messages(user: User, profile: ParticipantProfile | None) -> list[dict]:
     """What the person wrote, and what others wrote to them about their own applications and
     placements (without the other writer's account number)."""
-    threads = [Message.author_id == user.id]
+    theirs = Message.author_id == user.id
     if profile is not None:
-        threads += [
-            sa.and_(
-                Message.thread_kind == "application",
-                Message.thread_id.in_(
-                    sa.select(Application.id).where(Application.participant_id == profile.id)
-                ),
-            ),
-            sa.and_(
-                Message.thread_kind == "placement",
-                Message.thread_id.in_(
-                    sa.select(Placement.id).where(Placement.participant_id == profile.id)
-                ),
-            ),
-        ]
-    query = sa.select(Message).where(sa.or_(*threads)).order_by(Message.id)
+        theirs = sa.or_(theirs, scope.conversations_of(profile))
     return [
         {**record(m, written_by_you=m.author_id == user.id), "author_id": None}
-        for m in _rows(query)
+        for m in _rows(sa.select(Message).where(theirs).order_by(Message.id))
     ]
 
 
