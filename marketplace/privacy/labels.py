@@ -2,6 +2,7 @@
 only link rows to each other (``id``, ``…_id``) stay in data.json and are not shown."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 FIELD_LABELS = {
     "action": _l("Action"),
@@ -48,7 +49,7 @@ FIELD_LABELS = {
     "issued_at": _l("Issued"),
     "job_offer_accepted": _l("Job offer accepted"),
     "key": _l("Reminder about"),
-    "kind": _l("Kind"),
+    "kind": lazy_pgettext("event", "Kind"),  # of a consent or a training too: the same word
     "language": _l("Language"),
     "last_login_at": _l("Last login"),
     "last_seen_at": _l("Last seen"),
@@ -105,7 +106,7 @@ FIELD_LABELS = {
     "target_date": _l("Target date"),
     "text": _l("Text"),
     "thread_kind": _l("Conversation"),
-    "title": _l("Title"),
+    "title": lazy_pgettext("event", "Title"),  # also a training session's: the same word
     "to_status": _l("To status"),
     "topic": _l("Topic"),
     "updated_at": _l("Updated"),
